@@ -1,0 +1,75 @@
+// swift-tools-version:6.0
+// SegKit: image segmentation by clustering, in Swift.
+import PackageDescription
+import Foundation
+
+// Opt-in CPU tuning: `SEGKIT_TARGET_CPU=haswell swift build -c release` enables AVX2/FMA code
+// generation (≈1.7× on distance kernels, see ../shared/SWIFT-NOTES.md). Default builds stay portable.
+let tuning: [SwiftSetting] = {
+    guard let cpu = ProcessInfo.processInfo.environment["SEGKIT_TARGET_CPU"], !cpu.isEmpty else { return [] }
+    return [.unsafeFlags(["-target-cpu", cpu])]
+}()
+
+let linuxOnly = TargetDependencyCondition.when(platforms: [.linux])
+let applePlatforms: [Platform] = [.macOS, .iOS, .tvOS, .watchOS, .visionOS]
+
+let package = Package(
+    name: "SegKit",
+    platforms: [.macOS(.v13), .iOS(.v16)],
+    products: [
+        .library(name: "SegKit", targets: ["SegKit"]),
+        .executable(name: "segkit", targets: ["segkit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries from the system (see scripts/bootstrap).
+        .systemLibrary(
+            name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
+        .systemLibrary(
+            name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
+        .systemLibrary(
+            name: "CTurboJPEG", path: "Sources/CTurboJPEG", pkgConfig: "libturbojpeg",
+            providers: [.apt(["libturbojpeg0-dev"]), .brew(["jpeg-turbo"])]),
+
+        // Libraries (module boundaries: see DESIGN.md).
+        .target(
+            name: "SegKitCore",
+            dependencies: [.target(name: "COpenBLAS", condition: linuxOnly)],
+            swiftSettings: tuning,
+            linkerSettings: [.linkedFramework("Accelerate", .when(platforms: applePlatforms))]),
+        .target(name: "SegKitClustering", dependencies: ["SegKitCore"], swiftSettings: tuning),
+        .target(name: "SegKitRefinement", dependencies: ["SegKitCore"], swiftSettings: tuning),
+        .target(name: "SegKitNN", dependencies: ["SegKitCore"], swiftSettings: tuning),
+        .target(name: "SegKitEvaluation", dependencies: ["SegKitCore"], swiftSettings: tuning),
+        .target(
+            name: "SegKitSegmenters",
+            dependencies: ["SegKitCore", "SegKitClustering", "SegKitRefinement", "SegKitNN"],
+            swiftSettings: tuning),
+        .target(name: "SegKitIO", dependencies: ["SegKitCore", "CPNG", "CTurboJPEG"], swiftSettings: tuning),
+        .target(
+            name: "SegKit",
+            dependencies: [
+                "SegKitCore", "SegKitClustering", "SegKitRefinement", "SegKitNN",
+                "SegKitEvaluation", "SegKitSegmenters", "SegKitIO",
+            ]),
+        .executableTarget(
+            name: "segkit",
+            dependencies: ["SegKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: tuning),
+
+        // Test support and tests (one target per library, plus CLI end-to-end tests).
+        .target(name: "_TestSupport", dependencies: ["SegKitCore"], path: "Sources/_TestSupport"),
+        .testTarget(name: "SegKitCoreTests", dependencies: ["SegKitCore", "_TestSupport"]),
+        .testTarget(name: "SegKitIOTests", dependencies: ["SegKitIO", "_TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SegKitClusteringTests", dependencies: ["SegKitClustering", "_TestSupport"]),
+        .testTarget(name: "SegKitRefinementTests", dependencies: ["SegKitRefinement", "_TestSupport"]),
+        .testTarget(name: "SegKitNNTests", dependencies: ["SegKitNN", "_TestSupport"]),
+        .testTarget(name: "SegKitEvaluationTests", dependencies: ["SegKitEvaluation", "_TestSupport"]),
+        .testTarget(name: "SegKitSegmentersTests", dependencies: ["SegKitSegmenters", "_TestSupport"]),
+        .testTarget(name: "SegKitCLITests", dependencies: ["segkit", "SegKitIO", "_TestSupport"]),
+    ]
+)
