@@ -60,6 +60,11 @@ let package = Package(
             name: "segkit",
             dependencies: ["SegKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: tuning),
+        // Timing harness driven by the scripts in bench/ (not a product).
+        .executableTarget(
+            name: "segkit-bench",
+            dependencies: ["SegKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: tuning),
 
         // Test support and tests (one target per library, plus CLI end-to-end tests).
         .target(name: "_TestSupport", dependencies: ["SegKitCore"], path: "Sources/_TestSupport"),
