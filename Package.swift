@@ -35,6 +35,9 @@ let package = Package(
             name: "CTurboJPEG", path: "Sources/CTurboJPEG", pkgConfig: "libturbojpeg",
             providers: [.apt(["libturbojpeg0-dev"]), .brew(["jpeg-turbo"])]),
 
+        // libpng's full API behind setjmp-based error handling (Swift cannot catch longjmp).
+        .target(name: "CSegKitPNG", dependencies: ["CPNG"]),
+
         // Libraries (module boundaries: see DESIGN.md).
         .target(
             name: "SegKitCore",
@@ -49,7 +52,7 @@ let package = Package(
             name: "SegKitSegmenters",
             dependencies: ["SegKitCore", "SegKitClustering", "SegKitRefinement", "SegKitNN"],
             swiftSettings: tuning),
-        .target(name: "SegKitIO", dependencies: ["SegKitCore", "CPNG", "CTurboJPEG"], swiftSettings: tuning),
+        .target(name: "SegKitIO", dependencies: ["SegKitCore", "CSegKitPNG", "CTurboJPEG"], swiftSettings: tuning),
         .target(
             name: "SegKit",
             dependencies: [
