@@ -83,14 +83,12 @@ extension RunLengthMask {
     }
 
     /// Several polygons of one object merged by union — what pycocotools' `annToRLE` does for a
-    /// polygon segmentation. Quirk kept: when the first polygon has exactly 4 numbers,
-    /// pycocotools' `frPyObjects` treats every entry as an `[x, y, w, h]` box.
+    /// polygon segmentation. (pycocotools raises a TypeError when the first polygon has exactly
+    /// four numbers; here such a polygon is rasterised like any other.) No polygons give an
+    /// empty mask.
     public init(polygons: [[Double]], height: Int, width: Int) {
-        if let first = polygons.first, first.count == 4 {
-            self = .merge(polygons.map { p in
-                RunLengthMask(box: BoundingBox(x: p[0], y: p[1], width: p.count > 2 ? p[2] : 0, height: p.count > 3 ? p[3] : 0),
-                              height: height, width: width)
-            })
+        guard !polygons.isEmpty else {
+            self.init(unchecked: height, width, [UInt32(truncatingIfNeeded: height * width)])
             return
         }
         self = .merge(polygons.map { RunLengthMask(polygon: $0, height: height, width: width) })
