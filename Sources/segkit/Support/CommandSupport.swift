@@ -1,0 +1,90 @@
+import ArgumentParser
+import SegKit
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Runs a subcommand's body: a `SegKitError` becomes one line `segkit: <file>: <problem>` on
+/// stderr and exit status 1.
+func reportingErrors(_ body: () throws(SegKitError) -> Void) throws {
+    do {
+        try body()
+    } catch {
+        printError(error)
+        throw ExitCode.failure
+    }
+}
+
+/// Prints `segkit: <error>` on stderr.
+func printError(_ error: SegKitError) {
+    writeStandardError("segkit: \(error.description)\n")
+}
+
+/// Writes text to the standard error stream, unbuffered.
+func writeStandardError(_ text: String) {
+    var bytes = Array(text.utf8)
+    var offset = 0
+    while offset < bytes.count {
+        let n = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress! + offset, $0.count - offset) }
+        if n <= 0 { return }
+        offset += n
+    }
+}
+
+/// Refuses outputs that would overwrite an input (paths compared after resolving links and `..`).
+func refuseOverwritingInputs(outputs: [String], inputs: [String]) throws(SegKitError) {
+    let resolvedInputs = Set(inputs.map(canonicalPath))
+    for output in outputs where resolvedInputs.contains(canonicalPath(output)) {
+        throw SegKitError(.invalidArgument, "output would overwrite an input file", path: output)
+    }
+}
+
+/// The absolute, link-free form of a path; for a file that does not exist yet, its folder's.
+func canonicalPath(_ path: String) -> String {
+    if let resolved = realpath(path, nil) {
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+    let slash = path.lastIndex(of: "/")
+    let folder = slash.map { String(path[..<$0]) } ?? "."
+    let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+    guard let resolved = realpath(folder.isEmpty ? "/" : folder, nil) else { return path }
+    defer { free(resolved) }
+    return String(cString: resolved) + "/" + name
+}
+
+/// Options every command that decodes images shares.
+struct DecodingOptions: ParsableArguments {
+    @Option(help: "Refuse images with more pixels than this (width × height).")
+    var maxPixels: Int = 100_000_000
+
+    func validate() throws {
+        guard maxPixels >= 1 else { throw ValidationError("--max-pixels must be at least 1") }
+    }
+
+    var decodeOptions: DecodeOptions { DecodeOptions(maxPixels: maxPixels) }
+}
+
+/// Progress on stderr for long work: shown only when stderr is a terminal and not `--quiet`.
+struct Progress {
+    let total: Int
+    let label: String
+    let enabled: Bool
+    private(set) var done = 0
+
+    init(total: Int, label: String, quiet: Bool) {
+        self.total = total
+        self.label = label
+        enabled = !quiet && isatty(2) != 0
+    }
+
+    mutating func advance(_ item: String = "") {
+        done += 1
+        guard enabled else { return }
+        writeStandardError("\r\u{1B}[K\(label) \(done)/\(total) \(item)")
+        if done == total { writeStandardError("\n") }
+    }
+}
