@@ -50,27 +50,46 @@ public struct Image<Scalar: ImageScalar>: Sendable, Equatable {
     /// - Throws: `SegKitError.invalidArgument` on a size mismatch.
     @inlinable
     public init(width: Int, height: Int, channels: Int, interleaved: [Scalar]) throws(SegKitError) {
-        guard width >= 1, height >= 1, channels >= 1, interleaved.count == width * height * channels else {
-            throw .invalidArgument(
-                "\(interleaved.count) interleaved samples do not fill a \(width)×\(height)×\(channels) image")
-        }
-        if channels == 1 {
+        if channels == 1 && width >= 1 && height >= 1 && interleaved.count == width * height {
             self.init(width: width, height: height, channels: 1, data: interleaved, unchecked: ())
             return
         }
+        let copy = interleaved.withUnsafeBufferPointer { source in
+            Result<Image, SegKitError> { () throws(SegKitError) -> Image in
+                try Image(width: width, height: height, channels: channels, interleaved: source)
+            }
+        }
+        self = try copy.get()
+    }
+
+    /// An image from interleaved samples in a buffer (copied).
+    /// - Throws: `SegKitError.invalidArgument` on a size mismatch.
+    @inlinable
+    public init(width: Int, height: Int, channels: Int, interleaved source: UnsafeBufferPointer<Scalar>) throws(SegKitError) {
+        guard width >= 1, height >= 1, channels >= 1, source.count == width * height * channels else {
+            throw .invalidArgument(
+                "\(source.count) interleaved samples do not fill a \(width)×\(height)×\(channels) image")
+        }
         let plane = width * height
-        let planar = [Scalar](unsafeUninitializedCapacity: interleaved.count) { out, initialized in
-            interleaved.withUnsafeBufferPointer { src in
-                for c in 0..<channels {
-                    let dst = out.baseAddress! + c * plane
-                    var s = c
-                    for i in 0..<plane {
-                        (dst + i).initialize(to: src[s])
-                        s += channels
-                    }
+        let planar = [Scalar](unsafeUninitializedCapacity: source.count) { out, initialized in
+            // One sequential pass over the source, writing every plane (cache friendly).
+            let s = source.baseAddress!, d = out.baseAddress!
+            switch channels {
+            case 1:
+                d.initialize(from: s, count: plane)
+            case 3:
+                let g = d + plane, b = d + 2 * plane
+                for i in 0..<plane {
+                    (d + i).initialize(to: s[3 * i])
+                    (g + i).initialize(to: s[3 * i + 1])
+                    (b + i).initialize(to: s[3 * i + 2])
+                }
+            default:
+                for i in 0..<plane {
+                    for c in 0..<channels { (d + c * plane + i).initialize(to: s[i * channels + c]) }
                 }
             }
-            initialized = interleaved.count
+            initialized = source.count
         }
         self.init(width: width, height: height, channels: channels, data: planar, unchecked: ())
     }
@@ -104,19 +123,36 @@ public struct Image<Scalar: ImageScalar>: Sendable, Equatable {
     @inlinable
     public func interleaved() -> [Scalar] {
         if channels == 1 { return data }
-        let plane = pixelCount
         return [Scalar](unsafeUninitializedCapacity: data.count) { out, initialized in
-            data.withUnsafeBufferPointer { src in
-                for c in 0..<channels {
-                    let s = src.baseAddress! + c * plane
-                    var d = c
-                    for i in 0..<plane {
-                        (out.baseAddress! + d).initialize(to: s[i])
-                        d += channels
-                    }
+            interleave(into: UnsafeMutableRawBufferPointer(out))
+            initialized = data.count
+        }
+    }
+
+    /// Writes the samples in interleaved order into raw memory holding at least
+    /// `data.count` samples of `Scalar` (uninitialised memory is fine: `Scalar` is trivial).
+    @inlinable
+    public func interleave(into raw: UnsafeMutableRawBufferPointer) {
+        precondition(raw.count >= data.count * MemoryLayout<Scalar>.stride, "interleave buffer too small")
+        let plane = pixelCount
+        let d = raw.baseAddress!.bindMemory(to: Scalar.self, capacity: data.count)
+        data.withUnsafeBufferPointer { src in
+            let s = src.baseAddress!
+            switch channels {
+            case 1:
+                d.initialize(from: s, count: plane)
+            case 3:
+                let g = s + plane, b = s + 2 * plane
+                for i in 0..<plane {
+                    (d + 3 * i).initialize(to: s[i])
+                    (d + 3 * i + 1).initialize(to: g[i])
+                    (d + 3 * i + 2).initialize(to: b[i])
+                }
+            default:
+                for i in 0..<plane {
+                    for c in 0..<channels { (d + i * channels + c).initialize(to: s[c * plane + i]) }
                 }
             }
-            initialized = data.count
         }
     }
 

@@ -8,10 +8,20 @@ import Darwin
 /// the outline is walked on a 5× upsampled grid, its crossings with pixel columns are taken back
 /// to the pixel grid, and the runs between them become the mask.
 extension RunLengthMask {
+    /// Longest outline walk accepted, in upsampled boundary points (about 2,000 times the
+    /// perimeter of a 4K image); longer walks come only from coordinates far outside any image.
+    public static let maximumPolygonWalk = 50_000_000
+
     /// One polygon `[x0, y0, x1, y1, …]` in pixel coordinates (pixel centres at integers + 0.5
     /// as in COCO) rasterised on a `height`×`width` grid. A trailing odd coordinate is ignored.
-    /// - Precondition: `height`, `width` ≥ 0 and coordinates finite.
-    public init(polygon: [Double], height: Int, width: Int) {
+    /// - Throws: `SegKitError.invalidData` for a negative size, non-finite coordinates, or an
+    ///   outline longer than ``maximumPolygonWalk`` points (coordinates absurdly far away).
+    /// - Complexity: O(perimeter × 5 + crossings · log crossings).
+    public init(polygon: [Double], height: Int, width: Int) throws(SegKitError) {
+        guard height >= 0, width >= 0 else { throw .invalidData("polygon raster size \(height)×\(width) is negative") }
+        guard polygon.allSatisfy({ $0.isFinite && abs($0) < 1e8 }) else {
+            throw .invalidData("polygon coordinates must be finite and within ±1e8")
+        }
         let k = polygon.count / 2
         let scale = 5.0
         var x = [Int](repeating: 0, count: k + 1), y = [Int](repeating: 0, count: k + 1)
@@ -20,6 +30,11 @@ extension RunLengthMask {
             y[j] = RunLengthMask.truncate(scale * polygon[2 * j + 1] + 0.5)
         }
         if k > 0 { x[k] = x[0]; y[k] = y[0] }
+        var walk = 0
+        for j in 0..<k { walk += max(abs(x[j] - x[j + 1]), abs(y[j] - y[j + 1])) + 1 }
+        guard walk <= RunLengthMask.maximumPolygonWalk else {
+            throw .invalidData("polygon outline is too long (\(walk) boundary points); coordinates lie far outside the image")
+        }
         // Dense boundary points on the upsampled grid.
         var u: [Int] = [], v: [Int] = []
         for j in 0..<k {
@@ -86,18 +101,21 @@ extension RunLengthMask {
     /// polygon segmentation. (pycocotools raises a TypeError when the first polygon has exactly
     /// four numbers; here such a polygon is rasterised like any other.) No polygons give an
     /// empty mask.
-    public init(polygons: [[Double]], height: Int, width: Int) {
+    public init(polygons: [[Double]], height: Int, width: Int) throws(SegKitError) {
+        guard height >= 0, width >= 0 else { throw .invalidData("polygon raster size \(height)×\(width) is negative") }
         guard !polygons.isEmpty else {
             self.init(unchecked: height, width, [UInt32(truncatingIfNeeded: height * width)])
             return
         }
-        self = .merge(polygons.map { RunLengthMask(polygon: $0, height: height, width: width) })
+        var parts: [RunLengthMask] = []
+        for p in polygons { parts.append(try RunLengthMask(polygon: p, height: height, width: width)) }
+        self = .merge(parts)
     }
 
     /// A box rasterised as the polygon of its corners (pycocotools `frBbox`).
-    public init(box: BoundingBox, height: Int, width: Int) {
+    public init(box: BoundingBox, height: Int, width: Int) throws(SegKitError) {
         let xs = box.x, xe = box.x + box.width, ys = box.y, ye = box.y + box.height
-        self.init(polygon: [xs, ys, xs, ye, xe, ye, xe, ys], height: height, width: width)
+        try self.init(polygon: [xs, ys, xs, ye, xe, ye, xe, ys], height: height, width: width)
     }
 
     /// C's `(int)` conversion: truncation toward zero (clamped to Int32 like a C int would wrap,

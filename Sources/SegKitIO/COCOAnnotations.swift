@@ -14,9 +14,10 @@ public enum COCOSegmentation: Sendable, Equatable {
 
     /// The mask as an RLE on a `height`×`width` image (polygons rasterised and merged exactly as
     /// pycocotools' `annToRLE`).
-    public func runLengthMask(height: Int, width: Int) -> RunLengthMask {
+    /// - Throws: `SegKitError.invalidData` for polygons with absurd coordinates.
+    public func runLengthMask(height: Int, width: Int) throws(SegKitError) -> RunLengthMask {
         switch self {
-        case .polygons(let polygons): RunLengthMask(polygons: polygons, height: height, width: width)
+        case .polygons(let polygons): try RunLengthMask(polygons: polygons, height: height, width: width)
         case .rle(let rle, _): rle
         }
     }

@@ -26,24 +26,26 @@ public enum JPEGCodec {
         let cmyk = colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue)
         let format = gray ? TJPF_GRAY : (cmyk ? TJPF_CMYK : TJPF_RGB)
         let decodedChannels = gray ? 1 : (cmyk ? 4 : 3)
-        var samples = [UInt8](repeating: 0, count: w * h * decodedChannels)
-        let status = samples.withUnsafeMutableBufferPointer {
-            tjDecompress2(handle, base, UInt(bytes.count), $0.baseAddress, width, 0, height, Int32(format.rawValue), 0)
-        }
-        if status != 0 {
-            let text = errorText(handle)
-            let fatal = tjGetErrorCode(handle) != Int32(TJERR_WARNING.rawValue)
-            if fatal || text.localizedPrematureEnd { throw .invalidData("corrupt or truncated JPEG: \(text)") }
-        }
-        if cmyk {
-            var rgb = [UInt8](repeating: 0, count: w * h * 3)
-            for i in 0..<(w * h) {
-                let k = UInt16(samples[4 * i + 3])
-                for c in 0..<3 { rgb[3 * i + c] = UInt8(UInt16(samples[4 * i + c]) * k / 255) }
+        var image = try ScratchBuffer.shared.withBytes(w * h * decodedChannels) { (raw) throws(SegKitError) -> Image<UInt8> in
+            let samples = raw.bindMemory(to: UInt8.self)
+            let status = tjDecompress2(handle, base, UInt(bytes.count), samples.baseAddress, width, 0, height,
+                                       Int32(format.rawValue), 0)
+            if status != 0 {
+                let text = errorText(handle)
+                let fatal = tjGetErrorCode(handle) != Int32(TJERR_WARNING.rawValue)
+                if fatal || text.localizedPrematureEnd { throw .invalidData("corrupt or truncated JPEG: \(text)") }
             }
-            samples = rgb
+            if cmyk {
+                // Adobe's inverted CMYK: R = C·K/255, written over the first three bytes of each pixel.
+                for i in 0..<(w * h) {
+                    let k = UInt16(samples[4 * i + 3])
+                    for c in 0..<3 { samples[3 * i + c] = UInt8(UInt16(samples[4 * i + c]) * k / 255) }
+                }
+            }
+            let channels = cmyk ? 3 : decodedChannels
+            return try Image<UInt8>(width: w, height: h, channels: channels,
+                                    interleaved: UnsafeBufferPointer(rebasing: samples[0..<(w * h * channels)]))
         }
-        var image = try Image<UInt8>(width: w, height: h, channels: cmyk ? 3 : decodedChannels, interleaved: samples)
         let orientation = ExifOrientation.read(jpeg: bytes)
         if options.applyExifOrientation { image = ExifOrientation.apply(orientation, to: image) }
         return DecodedImage(pixels: .uint8(image), format: .jpeg, fileBitDepth: 8, isPalette: false, exifOrientation: orientation)
@@ -88,14 +90,14 @@ public enum JPEGCodec {
         guard let handle = tjInitCompress() else { throw .invalidArgument("cannot initialise the JPEG encoder") }
         defer { tjDestroy(handle) }
         let gray = source.channels == 1
-        let interleaved = source.interleaved()
         var out: UnsafeMutablePointer<UInt8>?
         var size: UInt = 0
         let sampling = gray ? TJSAMP_GRAY : (subsampling == .s420 ? TJSAMP_420 : TJSAMP_444)
-        let status = interleaved.withUnsafeBufferPointer {
-            tjCompress2(handle, $0.baseAddress, Int32(source.width), 0, Int32(source.height),
-                        Int32((gray ? TJPF_GRAY : TJPF_RGB).rawValue), &out, &size, Int32(sampling.rawValue),
-                        Int32(quality), 0)
+        let status = try ScratchBuffer.shared.withBytes(source.data.count) { raw in
+            source.interleave(into: raw)
+            return tjCompress2(handle, raw.baseAddress!.assumingMemoryBound(to: UInt8.self), Int32(source.width), 0,
+                               Int32(source.height), Int32((gray ? TJPF_GRAY : TJPF_RGB).rawValue), &out, &size,
+                               Int32(sampling.rawValue), Int32(quality), 0)
         }
         defer { tjFree(out) }
         guard status == 0, let out else { throw .invalidArgument("JPEG encoding failed: \(errorText(handle))") }

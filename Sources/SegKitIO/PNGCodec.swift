@@ -17,17 +17,14 @@ public enum PNGCodec {
         try options.checkSize(width: w, height: h)
         let bytesPerSample = Int(info.bit_depth) / 8
         let count = w * h * c
-        let pixels: DecodedPixels
-        if bytesPerSample == 2 {
-            var samples = [UInt16](repeating: 0, count: count)
-            let status = samples.withUnsafeMutableBytes { skpng_decode(base, bytes.count, keep, $0.baseAddress, $0.count, &info) }
-            guard status == 0 else { throw .invalidData(message(info)) }
-            pixels = .uint16(try Image(width: w, height: h, channels: c, interleaved: samples))
-        } else {
-            var samples = [UInt8](repeating: 0, count: count)
-            let status = samples.withUnsafeMutableBytes { skpng_decode(base, bytes.count, keep, $0.baseAddress, $0.count, &info) }
-            guard status == 0 else { throw .invalidData(message(info)) }
-            pixels = .uint8(try Image(width: w, height: h, channels: c, interleaved: samples))
+        let pixels = try ScratchBuffer.shared.withBytes(count * bytesPerSample) { (raw) throws(SegKitError) -> DecodedPixels in
+            guard skpng_decode(base, bytes.count, keep, raw.baseAddress, raw.count, &info) == 0 else {
+                throw .invalidData(message(info))
+            }
+            if bytesPerSample == 2 {
+                return .uint16(try Image(width: w, height: h, channels: c, interleaved: UnsafeBufferPointer(raw.bindMemory(to: UInt16.self))))
+            }
+            return .uint8(try Image(width: w, height: h, channels: c, interleaved: UnsafeBufferPointer(raw.bindMemory(to: UInt8.self))))
         }
         return DecodedImage(pixels: pixels, format: .png, fileBitDepth: Int(info.file_bit_depth),
                             isPalette: info.has_palette != 0, exifOrientation: 1)
@@ -49,12 +46,12 @@ public enum PNGCodec {
 
     /// Encodes an 8-bit image with 1–4 channels.
     public static func encode(_ image: Image<UInt8>, compressionLevel: Int = defaultCompressionLevel) throws(SegKitError) -> [UInt8] {
-        try encode(interleaved: image.interleaved(), image.width, image.height, image.channels, 8, compressionLevel)
+        try encode(image, depth: 8, compressionLevel)
     }
 
     /// Encodes a 16-bit image with 1–4 channels.
     public static func encode(_ image: Image<UInt16>, compressionLevel: Int = defaultCompressionLevel) throws(SegKitError) -> [UInt8] {
-        try encode(interleaved: image.interleaved(), image.width, image.height, image.channels, 16, compressionLevel)
+        try encode(image, depth: 16, compressionLevel)
     }
 
     /// Encodes one byte per pixel as a palette PNG with up to 256 RGB `palette` entries.
@@ -76,15 +73,17 @@ public enum PNGCodec {
         return try collect(status, out, size, text)
     }
 
-    private static func encode<T>(interleaved: [T], _ w: Int, _ h: Int, _ c: Int, _ depth: Int, _ level: Int) throws(SegKitError) -> [UInt8] {
+    private static func encode<S: ImageScalar>(_ image: Image<S>, depth: Int, _ level: Int) throws(SegKitError) -> [UInt8] {
+        let w = image.width, h = image.height, c = image.channels
         guard (1...4).contains(c) else { throw .unsupported("PNG holds 1 to 4 channels, the image has \(c)") }
         guard w <= 0x7fff_ffff, h <= 0x7fff_ffff else { throw SegKitError(.limitExceeded, "image too large for PNG") }
         var out: UnsafeMutablePointer<UInt8>?
         var size = 0
         var text = [CChar](repeating: 0, count: 200)
-        let status = interleaved.withUnsafeBytes { p in
-            skpng_encode(p.baseAddress, UInt32(w), UInt32(h), Int32(c), Int32(depth), Int32(max(0, min(9, level))),
-                         &out, &size, &text, text.count)
+        let status = try ScratchBuffer.shared.withBytes(image.data.count * MemoryLayout<S>.stride) { raw in
+            image.interleave(into: raw)
+            return skpng_encode(raw.baseAddress, UInt32(w), UInt32(h), Int32(c), Int32(depth), Int32(max(0, min(9, level))),
+                                &out, &size, &text, text.count)
         }
         return try collect(status, out, size, text)
     }

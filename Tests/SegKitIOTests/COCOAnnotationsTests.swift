@@ -67,8 +67,8 @@ import SegKitIO
 
     @Test func polygonSegmentationRasterisesLikeAnnToRLE() throws {
         let dataset = try COCODataset(jsonBytes: Data(Self.sample.utf8))
-        let rle = dataset.annotations[0].segmentation!.runLengthMask(height: 3, width: 4)
-        #expect(rle == RunLengthMask(polygons: [[0.5, 0.5, 2.5, 0.5, 2.5, 2.5]], height: 3, width: 4))
+        let rle = try dataset.annotations[0].segmentation!.runLengthMask(height: 3, width: 4)
+        #expect(try rle == RunLengthMask(polygons: [[0.5, 0.5, 2.5, 0.5, 2.5, 2.5]], height: 3, width: 4))
         #expect(rle.area > 0)
     }
 }

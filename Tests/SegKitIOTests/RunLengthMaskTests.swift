@@ -37,7 +37,7 @@ import SegKitIO
         for c in cases("polygons") {
             let h = c["h"] as! Int, w = c["w"] as! Int
             let polygons = (c["polygons"] as! [[NSNumber]]).map { $0.map(\.doubleValue) }
-            let rle = RunLengthMask(polygons: polygons, height: h, width: w)
+            let rle = try RunLengthMask(polygons: polygons, height: h, width: w)
             #expect(rle.compressedString == c["string"] as! String, "\(polygons)")
             #expect(rle.area == c["area"] as! Int)
             #expect(rle.boundingBox == box(c["bbox"]!))
@@ -47,7 +47,7 @@ import SegKitIO
     @Test func boxesMatchPycocotools() throws {
         for c in cases("boxes") {
             let h = c["h"] as! Int, w = c["w"] as! Int
-            let rle = RunLengthMask(box: box(c["box"]!), height: h, width: w)
+            let rle = try RunLengthMask(box: box(c["box"]!), height: h, width: w)
             #expect(rle.compressedString == c["string"] as! String)
         }
     }
@@ -109,5 +109,13 @@ import SegKitIO
             if g.nextFloat() < 0.3 { corrupt.removeLast(g.nextInt(below: corrupt.count)) }
             _ = try? RunLengthMask(compressed: String(decoding: corrupt, as: UTF8.self), height: 11, width: 13)
         }
+    }
+}
+
+@Suite struct PolygonLimitsTests {
+    @Test func absurdPolygonsAreErrorsNotAllocations() {
+        #expect(throws: SegKitError.self) { try RunLengthMask(polygon: [0, 0, 9e7, 0, 9e7, 9e7], height: 10, width: 10) }
+        #expect(throws: SegKitError.self) { try RunLengthMask(polygon: [0, 0, .nan, 1, 2, 2], height: 10, width: 10) }
+        #expect(throws: SegKitError.self) { try RunLengthMask(polygon: [0, 0, 1, 1, 2, 0], height: -1, width: 10) }
     }
 }
