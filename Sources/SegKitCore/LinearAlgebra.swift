@@ -22,15 +22,17 @@ public enum LinearAlgebra {
     ///
     /// op(A) is m×k, op(B) is k×n, C is m×n. `lda`, `ldb`, `ldc` are the row strides of the stored
     /// matrices (for A: k when not transposed, m when transposed).
+    /// - Parameter parallel: split rows across ``Parallel`` threads when large (default true);
+    ///   pass false when calling from inside a parallel loop.
     /// - Complexity: O(m·n·k), parallel over rows of C when m·n·k is large.
     public static func gemm(
         transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
         alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, parallel: Bool = true
     ) {
         _ = configured
         guard m > 0, n > 0 else { return }
-        let threads = Parallel.threadCount
+        let threads = parallel ? Parallel.threadCount : 1
         // Row blocks of C: at least 64 rows and ~4 MFLOP each, so small products stay on one thread.
         let flopsPerRow = max(1, 2 * n * k)
         let minRows = max(64, 4_000_000 / flopsPerRow)

@@ -1,0 +1,180 @@
+extension KMeansProblem {
+    /// Hamerly's accelerated k-means (2010): per point an upper bound on the distance to its
+    /// centre and one lower bound on the distance to every other centre; a point is re-examined
+    /// only when the upper bound exceeds max(lower bound, half the distance from its centre to the
+    /// nearest other centre). Re-examined points of a block are gathered and compared with all
+    /// centres in one matrix product. Gives Lloyd's assignments (up to floating-point ties) with
+    /// far fewer distance evaluations once clusters settle; same stopping rules as ``lloyd``.
+    func hamerly(_ initial: [Float], k: Int, maxIterations: Int, tolerance: Double) -> Run {
+        guard k > 1 else { return lloyd(initial, k: k, maxIterations: maxIterations, tolerance: tolerance) }
+        var centers = initial
+        var step = assign(centers, k: k)
+        var labels = step.labels
+        var upper = step.distances.map { $0.squareRoot() }
+        var lower = secondNearest(centers, k: k)
+        var previous = [Int32](repeating: -1, count: n)
+        var converged = false
+        var iterations = 0
+        for i in 0..<maxIterations {
+            iterations = i + 1
+            let next = updateCenters(sums: step.sums, clusterWeights: step.clusterWeights, labels: labels,
+                                     distances: step.distances, k: k)
+            let moved = shift(next, centers)
+            let movement = (0..<k).map { c -> Float in
+                var s: Double = 0
+                for j in 0..<d {
+                    let t = Double(next[c * d + j]) - Double(centers[c * d + j])
+                    s += t * t
+                }
+                return Float(s.squareRoot())
+            }
+            centers = next
+            if labels == previous {
+                converged = true
+                break
+            }
+            previous = labels
+            // Bounds follow the centres: the own centre moved by δ(a), any other by at most max δ.
+            let (largest, second) = twoLargest(movement)
+            for p in 0..<n {
+                let own = Int(labels[p])
+                upper[p] += movement[own]
+                lower[p] -= own == largest ? second.value : movement[largest]
+            }
+            step = reassign(centers, k: k, labels: &labels, upper: &upper, lower: &lower)
+            if moved <= tolerance {
+                converged = true
+                break
+            }
+        }
+        // Exact assignment to the final centres (bounds only prune; this makes labels, distances
+        // and inertia consistent with `centers`).
+        let final = assign(centers, k: k)
+        return Run(labels: final.labels, centers: centers, inertia: final.inertia, iterations: iterations, converged: converged)
+    }
+
+    private func twoLargest(_ values: [Float]) -> (Int, (index: Int, value: Float)) {
+        var first = 0
+        for i in values.indices where values[i] > values[first] { first = i }
+        var second = (index: -1, value: Float(0))
+        for i in values.indices where i != first && (second.index < 0 || values[i] > second.value) { second = (i, values[i]) }
+        return (first, second)
+    }
+
+    /// Distance from every point to its second-nearest centre.
+    private func secondNearest(_ centers: [Float], k: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: n)
+        let cNorms = centerNorms(centers, k: k)
+        out.withUnsafeMutableBufferPointer { op in
+            let O = SendablePointer(op.baseAddress!)
+            centers.withUnsafeBufferPointer { cp in
+                let C = SendableConstPointer(cp.baseAddress!)
+                Parallel.forEachChunk(count: n, chunkSize: Self.blockRows) { _, range in
+                    var block = [Float](repeating: 0, count: range.count * k)
+                    block.withUnsafeMutableBufferPointer { self.distances(range, C.base, cNorms, k: k, into: $0.baseAddress!) }
+                    for (r, i) in range.enumerated() {
+                        var a = Float.infinity, b = Float.infinity
+                        for c in 0..<k {
+                            let v = block[r * k + c]
+                            if v < a { b = a; a = v } else if v < b { b = v }
+                        }
+                        O[i] = b.squareRoot()
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// One pruned E-step; returns the M-step sums for the new labels.
+    private func reassign(_ centers: [Float], k: Int, labels: inout [Int32], upper: inout [Float], lower: inout [Float])
+        -> (labels: [Int32], distances: [Float], sums: [Double], clusterWeights: [Double], inertia: Double)
+    {
+        // Half the distance from each centre to its nearest other centre.
+        var half = [Float](repeating: .infinity, count: k)
+        for a in 0..<k {
+            for b in 0..<k where b != a {
+                var s: Float = 0
+                for j in 0..<d {
+                    let t = centers[a * d + j] - centers[b * d + j]
+                    s += t * t
+                }
+                half[a] = min(half[a], s.squareRoot() / 2)
+            }
+        }
+        let halfGap = half
+        let cNorms = centerNorms(centers, k: k)
+        let blocks = Parallel.chunkCount(count: n, chunkSize: Self.blockRows)
+        var partialSums = [Float](repeating: 0, count: blocks * k * d)
+        var partialWeights = [Double](repeating: 0, count: blocks * k)
+        var squared = [Float](repeating: 0, count: n)
+        let d = self.d
+        labels.withUnsafeMutableBufferPointer { lp in
+            upper.withUnsafeMutableBufferPointer { up in
+                lower.withUnsafeMutableBufferPointer { lwp in
+                    squared.withUnsafeMutableBufferPointer { sqp in
+                        partialSums.withUnsafeMutableBufferPointer { sp in
+                            partialWeights.withUnsafeMutableBufferPointer { wp in
+                                centers.withUnsafeBufferPointer { cp in
+                                    x.withUnsafeBufferPointer { xp in
+                                        let L = SendablePointer(lp.baseAddress!), U = SendablePointer(up.baseAddress!)
+                                        let LO = SendablePointer(lwp.baseAddress!), SQ = SendablePointer(sqp.baseAddress!)
+                                        let S = SendablePointer(sp.baseAddress!), W = SendablePointer(wp.baseAddress!)
+                                        let C = SendableConstPointer(cp.baseAddress!), X = SendableConstPointer(xp.baseAddress!)
+                                        Parallel.forEachChunk(count: n, chunkSize: Self.blockRows) { b, range in
+                                            var active: [Int] = []
+                                            for i in range {
+                                                let bound = max(LO[i], halfGap[Int(L[i])])
+                                                if U[i] > bound { active.append(i) }
+                                            }
+                                            if !active.isEmpty {
+                                                var gathered = [Float](repeating: 0, count: active.count * d)
+                                                for (r, i) in active.enumerated() {
+                                                    for j in 0..<d { gathered[r * d + j] = X[i * d + j] }
+                                                }
+                                                var block = [Float](repeating: 0, count: active.count * k)
+                                                gathered.withUnsafeBufferPointer { gp in
+                                                    block.withUnsafeMutableBufferPointer { bp in
+                                                        LinearAlgebra.gemm(transposeB: true, m: active.count, n: k, k: d, alpha: -2,
+                                                                           a: gp.baseAddress!, lda: d, b: C.base, ldb: d,
+                                                                           c: bp.baseAddress!, ldc: k, parallel: false)
+                                                    }
+                                                }
+                                                for (r, i) in active.enumerated() {
+                                                    var a = Float.infinity, second = Float.infinity, best = 0
+                                                    for c in 0..<k {
+                                                        let v = max(0, block[r * k + c] + self.norms[i] + cNorms[c])
+                                                        if v < a { second = a; a = v; best = c } else if v < second { second = v }
+                                                    }
+                                                    L[i] = Int32(best)
+                                                    U[i] = a.squareRoot()
+                                                    LO[i] = second.squareRoot()
+                                                }
+                                            }
+                                            let sums = S.base + b * k * d
+                                            for i in range {
+                                                let c = Int(L[i]), w = self.weights[i]
+                                                SQ[i] = U[i] * U[i]
+                                                W[b * k + c] += Double(w)
+                                                let row = X.base + i * d, sum = sums + c * d
+                                                for j in 0..<d { sum[j] += w * row[j] }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var sums = [Double](repeating: 0, count: k * d)
+        var clusterWeights = [Double](repeating: 0, count: k)
+        for b in 0..<blocks {
+            for t in 0..<(k * d) { sums[t] += Double(partialSums[b * k * d + t]) }
+            for c in 0..<k { clusterWeights[c] += partialWeights[b * k + c] }
+        }
+        // Upper bounds stand in for distances in the relocation rule; inertia is recomputed at the end.
+        return (labels, squared, sums, clusterWeights, 0)
+    }
+}
