@@ -55,3 +55,14 @@ public struct SegKitError: Error, Sendable, Equatable, CustomStringConvertible {
     }
     public static func shapeMismatch(_ message: String) -> SegKitError { .init(.shapeMismatch, message) }
 }
+
+extension SegKitError {
+    /// Runs `body`, attributing any error it throws to the file at `path`.
+    public static func attributed<T>(to path: String, _ body: () throws(SegKitError) -> T) throws(SegKitError) -> T {
+        do throws(SegKitError) {
+            return try body()
+        } catch {
+            throw error.at(path: path)
+        }
+    }
+}
