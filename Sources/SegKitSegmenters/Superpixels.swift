@@ -1,0 +1,262 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import SegKitRefinement
+
+/// Superpixels by grid-seeded local clustering (SLIC; ClustSeg's grid-initialised centres with
+/// recurrent E/M steps), on CIELAB colour or on any per-pixel feature map.
+///
+/// Centres start on a grid adapted to the aspect ratio (about K cells), moved to the lowest
+/// gradient in their 3 × 3 neighbourhood. Each iteration assigns every pixel to the closest of
+/// the centres of its own and the 8 neighbouring grid cells — the 2S × 2S search windows of SLIC
+/// — under D² = ‖f − f_c‖² + (m / S)² ‖p − p_c‖² (m = compactness, S = grid step), then moves
+/// centres to the means of their pixels. With soft assignment, the E-step is a softmax of −D²/τ
+/// over those candidates and centres are probability-weighted means (ClustSeg Eq. 3–4). Finally
+/// every superpixel is made one 4-connected piece: pieces become regions of their own and regions
+/// smaller than a quarter of the average superpixel merge into their most similar neighbour.
+public enum Superpixels {
+    public enum Assignment: Sendable, Equatable {
+        /// Nearest centre (SLIC).
+        case hard
+        /// Softmax of −D²/τ over the candidate centres; τ > 0 in squared-distance units.
+        case soft(temperature: Float)
+    }
+
+    public struct Configuration: Sendable, Equatable {
+        /// Requested number of superpixels K ≥ 1 (the result has about K). Default 400.
+        public var segmentCount: Int = 400
+        /// Compactness m ≥ 0: weight of spatial distance, in feature units per grid step.
+        /// 10 suits CIELAB (L in 0–100); scale it with your features' range. Default 10.
+        public var compactness: Float = 10
+        /// Iterations ≥ 1 (the limit when `convergence` is set). Default 10.
+        public var iterations: Int = 10
+        /// Stop early when centres move less than this many pixels on average; nil = always run
+        /// `iterations`. Default nil.
+        public var convergence: Float?
+        public var assignment: Assignment = .hard
+        /// Regions smaller than this fraction of the average superpixel area are merged into a
+        /// neighbour during connectivity enforcement. In [0, 1], default 0.25.
+        public var minimumSizeFraction: Float = 0.25
+
+        public init(segmentCount: Int = 400) { self.segmentCount = segmentCount }
+
+        func validate() throws(SegKitError) {
+            guard segmentCount >= 1, compactness >= 0, compactness.isFinite, iterations >= 1,
+                  (0...1).contains(minimumSizeFraction)
+            else { throw .invalidArgument("superpixels need K ≥ 1, compactness ≥ 0, iterations ≥ 1, minimum size fraction in [0, 1]") }
+            if let c = convergence, !(c >= 0) { throw .invalidArgument("convergence threshold must be ≥ 0") }
+            if case .soft(let t) = assignment, !(t > 0) { throw .invalidArgument("soft assignment temperature must be > 0") }
+        }
+    }
+
+    /// Superpixels of an sRGB image (clustered in CIELAB).
+    /// - Returns: labels contiguous from 0, each superpixel one 4-connected component.
+    /// - Throws: `SegKitError` for invalid settings or an image that is not gray/RGB(A).
+    /// - Complexity: O(iterations × pixels × 9 × channels).
+    public static func segment(image: Image<Float>, configuration: Configuration = .init()) throws(SegKitError) -> LabelMap {
+        guard image.channels <= 4 else { throw .invalidArgument("superpixels of a picture need 1–4 channels; use segment(features:) for feature maps") }
+        return try segment(features: ColorSpace.srgbToLab(image).selecting(channels: [0, 1, 2]), configuration: configuration)
+    }
+
+    /// Superpixels of any per-pixel feature map (Lab, learned embeddings, …).
+    public static func segment(features: Image<Float>, configuration c: Configuration = .init()) throws(SegKitError) -> LabelMap {
+        try c.validate()
+        guard features.data.allSatisfy({ $0.isFinite }) else { throw .invalidData("feature map has non-finite values") }
+        var state = SuperpixelState(features: features, requested: c.segmentCount)
+        state.perturbToLowGradient()
+        for _ in 0..<c.iterations {
+            let moved = state.iterate(compactness: c.compactness, assignment: c.assignment)
+            if let threshold = c.convergence, moved < threshold { break }
+        }
+        state.assignHard(compactness: c.compactness)
+        let raw = try! LabelMap(width: features.width, height: features.height, labels: state.labels)
+        let pieces = ConnectedComponents.label(raw, connectivity: .four)
+        let average = Float(features.pixelCount) / Float(state.centerCount)
+        let minimum = max(1, Int(average * c.minimumSizeFraction))
+        return try SmallRegionMerging.merge(pieces, features: features, minimumSize: minimum)
+    }
+
+    /// The grid (columns × rows) used for K superpixels on a width × height image.
+    public static func grid(width: Int, height: Int, segmentCount k: Int) -> (columns: Int, rows: Int) {
+        let columns = max(1, min(width, Int((Double(k) * Double(width) / Double(height)).squareRoot().rounded())))
+        let rows = max(1, min(height, Int((Double(k) / Double(columns)).rounded())))
+        return (columns, rows)
+    }
+}
+
+/// Centres and assignments during the iterations.
+struct SuperpixelState {
+    let features: Image<Float>
+    let width: Int, height: Int, channels: Int
+    let columns: Int, rows: Int
+    let stepX: Float, stepY: Float
+    /// Centre features (centerCount × channels) and positions.
+    var centerFeatures: [Float]
+    var centerX: [Float], centerY: [Float]
+    var labels: [Int32]
+
+    var centerCount: Int { columns * rows }
+    /// Rows per parallel block (fixed: results independent of the thread count).
+    static let blockRows = 16
+
+    init(features: Image<Float>, requested: Int) {
+        self.features = features
+        width = features.width
+        height = features.height
+        channels = features.channels
+        (columns, rows) = Superpixels.grid(width: width, height: height, segmentCount: requested)
+        stepX = Float(width) / Float(columns)
+        stepY = Float(height) / Float(rows)
+        let k = columns * rows
+        centerFeatures = [Float](repeating: 0, count: k * channels)
+        centerX = [Float](repeating: 0, count: k)
+        centerY = [Float](repeating: 0, count: k)
+        labels = [Int32](repeating: 0, count: width * height)
+        let plane = width * height
+        for j in 0..<rows {
+            for i in 0..<columns {
+                let c = j * columns + i
+                let x = min(width - 1, Int((Float(i) + 0.5) * stepX)), y = min(height - 1, Int((Float(j) + 0.5) * stepY))
+                centerX[c] = Float(x)
+                centerY[c] = Float(y)
+                for ch in 0..<channels { centerFeatures[c * channels + ch] = features.data[ch * plane + y * width + x] }
+            }
+        }
+    }
+
+    /// SLIC's seed adjustment: move each centre to the lowest-gradient pixel of its 3 × 3
+    /// neighbourhood (gradient = ‖f(x+1) − f(x−1)‖² + ‖f(y+1) − f(y−1)‖²).
+    mutating func perturbToLowGradient() {
+        let plane = width * height
+        func gradient(_ x: Int, _ y: Int) -> Float {
+            guard x > 0, y > 0, x < width - 1, y < height - 1 else { return .infinity }
+            var g: Float = 0
+            for ch in 0..<channels {
+                let base = ch * plane + y * width + x
+                let dx = features.data[base + 1] - features.data[base - 1], dy = features.data[base + width] - features.data[base - width]
+                g += dx * dx + dy * dy
+            }
+            return g
+        }
+        for c in 0..<centerCount {
+            let x0 = Int(centerX[c]), y0 = Int(centerY[c])
+            var best = (gradient(x0, y0), x0, y0)
+            for dy in -1...1 {
+                for dx in -1...1 where dx != 0 || dy != 0 {
+                    let g = gradient(x0 + dx, y0 + dy)
+                    if g < best.0 { best = (g, x0 + dx, y0 + dy) }
+                }
+            }
+            centerX[c] = Float(best.1)
+            centerY[c] = Float(best.2)
+            for ch in 0..<channels { centerFeatures[c * channels + ch] = features.data[ch * plane + best.2 * width + best.1] }
+        }
+    }
+
+    /// Grid cell of a pixel.
+    @inline(__always)
+    func cell(_ x: Int, _ y: Int) -> (Int, Int) {
+        (min(columns - 1, Int(Float(x) / stepX)), min(rows - 1, Int(Float(y) / stepY)))
+    }
+
+    /// One E/M step; returns the mean centre movement in pixels.
+    mutating func iterate(compactness: Float, assignment: Superpixels.Assignment) -> Float {
+        let k = centerCount, ch = channels, plane = width * height
+        let spatial = (compactness / ((stepX * stepY).squareRoot())) * (compactness / ((stepX * stepY).squareRoot()))
+        let blocks = Parallel.chunkCount(count: height, chunkSize: Self.blockRows)
+        let stride = ch + 3  // feature sums, x sum, y sum, weight
+        var partial = [Double](repeating: 0, count: blocks * k * stride)
+        let temperature: Float? = if case .soft(let t) = assignment { t } else { nil }
+        let (w, cols, rws, sx, sy) = (width, columns, rows, stepX, stepY)
+        labels.withUnsafeMutableBufferPointer { lp in
+            partial.withUnsafeMutableBufferPointer { pp in
+                features.data.withUnsafeBufferPointer { fp in
+                    centerFeatures.withUnsafeBufferPointer { cfp in
+                        centerX.withUnsafeBufferPointer { cxp in
+                            centerY.withUnsafeBufferPointer { cyp in
+                                let L = SendablePointer(lp.baseAddress!), P = SendablePointer(pp.baseAddress!)
+                                let F = SendableConstPointer(fp.baseAddress!), CF = SendableConstPointer(cfp.baseAddress!)
+                                let CX = SendableConstPointer(cxp.baseAddress!), CY = SendableConstPointer(cyp.baseAddress!)
+                                Parallel.forEachChunk(count: height, chunkSize: Self.blockRows) { b, rowsRange in
+                                    let sums = P.base + b * k * stride
+                                    var candidates = [Int](repeating: 0, count: 9), distances = [Float](repeating: 0, count: 9)
+                                    for y in rowsRange {
+                                        let gy = min(rws - 1, Int(Float(y) / sy))
+                                        for x in 0..<w {
+                                            let gx = min(cols - 1, Int(Float(x) / sx))
+                                            let i = y * w + x
+                                            var count = 0, best = 0, bestDistance = Float.infinity
+                                            for dy in -1...1 {
+                                                let cy = gy + dy
+                                                guard cy >= 0 && cy < rws else { continue }
+                                                for dx in -1...1 {
+                                                    let cx = gx + dx
+                                                    guard cx >= 0 && cx < cols else { continue }
+                                                    let c = cy * cols + cx
+                                                    var dist: Float = 0
+                                                    for q in 0..<ch {
+                                                        let t = F[q * plane + i] - CF[c * ch + q]
+                                                        dist += t * t
+                                                    }
+                                                    let ex = Float(x) - CX[c], ey = Float(y) - CY[c]
+                                                    dist += spatial * (ex * ex + ey * ey)
+                                                    candidates[count] = c
+                                                    distances[count] = dist
+                                                    count += 1
+                                                    if dist < bestDistance { bestDistance = dist; best = c }
+                                                }
+                                            }
+                                            L[i] = Int32(best)
+                                            if let temperature {
+                                                var total: Float = 0
+                                                for s in 0..<count {
+                                                    distances[s] = expf(-(distances[s] - bestDistance) / temperature)
+                                                    total += distances[s]
+                                                }
+                                                for s in 0..<count {
+                                                    let a = Double(distances[s] / total), o = sums + candidates[s] * stride
+                                                    for q in 0..<ch { o[q] += a * Double(F[q * plane + i]) }
+                                                    o[ch] += a * Double(x)
+                                                    o[ch + 1] += a * Double(y)
+                                                    o[ch + 2] += a
+                                                }
+                                            } else {
+                                                let o = sums + best * stride
+                                                for q in 0..<ch { o[q] += Double(F[q * plane + i]) }
+                                                o[ch] += Double(x)
+                                                o[ch + 1] += Double(y)
+                                                o[ch + 2] += 1
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var totals = [Double](repeating: 0, count: k * stride)
+        for b in 0..<blocks { for t in 0..<(k * stride) { totals[t] += partial[b * k * stride + t] } }
+        var moved: Float = 0
+        for c in 0..<k {
+            let mass = totals[c * stride + ch + 2]
+            guard mass > 0 else { continue }
+            for q in 0..<ch { centerFeatures[c * ch + q] = Float(totals[c * stride + q] / mass) }
+            let nx = Float(totals[c * stride + ch] / mass), ny = Float(totals[c * stride + ch + 1] / mass)
+            moved += ((nx - centerX[c]) * (nx - centerX[c]) + (ny - centerY[c]) * (ny - centerY[c])).squareRoot()
+            centerX[c] = nx
+            centerY[c] = ny
+        }
+        return moved / Float(k)
+    }
+
+    /// Final hard assignment to the current centres.
+    mutating func assignHard(compactness: Float) {
+        let saved = (centerFeatures, centerX, centerY)
+        _ = iterate(compactness: compactness, assignment: .hard)
+        (centerFeatures, centerX, centerY) = saved
+    }
+}

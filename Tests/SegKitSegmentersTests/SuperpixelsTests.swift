@@ -1,0 +1,68 @@
+import Testing
+import _TestSupport
+@testable import SegKitSegmenters
+
+@Suite struct SuperpixelsTests {
+    /// Flat colour blocks are recovered exactly when K matches the blocks.
+    @Test(arguments: [(4, 3), (6, 6), (8, 5)])
+    func recoversFlatBlocks(columns: Int, rows: Int) throws {
+        let (image, truth) = Synthetic.blocks(columns: columns, rows: rows, blockSize: 12)
+        var c = Superpixels.Configuration(segmentCount: columns * rows)
+        c.compactness = 5
+        let labels = try Superpixels.segment(image: image, configuration: c)
+        #expect(Clusters.adjustedRandIndex(labels.labels, truth.labels) == 1)
+    }
+
+    @Test func connectedContiguousAndNearK() throws {
+        var image = Synthetic.smoothImage(width: 120, height: 90)
+        var g = SeededGenerator(seed: 2)
+        for i in image.data.indices { image.data[i] = min(1, max(0, image.data[i] + 0.03 * g.nextNormal())) }
+        for k in [10, 50, 200] {
+            let labels = try Superpixels.segment(image: image, configuration: .init(segmentCount: k))
+            #expect(Invariants.everySegmentIsConnected(labels))
+            #expect(labels.isContiguous)
+            #expect(labels.segmentCount >= k / 2 && labels.segmentCount <= 2 * k, "k=\(k): \(labels.segmentCount)")
+            #expect(!labels.labels.contains(-1))
+        }
+    }
+
+    @Test func deterministicOnAnyThreadCount() throws {
+        let image = Synthetic.smoothImage(width: 160, height: 100)
+        let a = try Parallel.withThreadLimit(1) { try Superpixels.segment(image: image) }
+        let b = try Parallel.withThreadLimit(2) { try Superpixels.segment(image: image) }
+        #expect(a == b)
+    }
+
+    @Test func softAssignmentAndFeatureMaps() throws {
+        let (image, truth) = Synthetic.blocks(columns: 3, rows: 3, blockSize: 10)
+        var c = Superpixels.Configuration(segmentCount: 9)
+        c.assignment = .soft(temperature: 5)
+        c.compactness = 5
+        let soft = try Superpixels.segment(image: image, configuration: c)
+        #expect(Clusters.adjustedRandIndex(soft.labels, truth.labels) == 1)
+        // Any feature map: a 5-channel map built from the image works the same way.
+        let lab = try ColorSpace.srgbToLab(image)
+        let features = lab.selecting(channels: [0, 1, 2, 0, 1])
+        c.assignment = .hard
+        let fromFeatures = try Superpixels.segment(features: features, configuration: c)
+        #expect(Clusters.adjustedRandIndex(fromFeatures.labels, truth.labels) == 1)
+    }
+
+    @Test func gridFollowsTheAspectRatio() {
+        let g = Superpixels.grid(width: 1920, height: 1080, segmentCount: 400)
+        #expect(abs(g.columns * g.rows - 400) < 30)
+        #expect(abs(Double(g.columns) / Double(g.rows) - 16.0 / 9) < 0.2)
+    }
+
+    @Test func badInput() {
+        let image = Image<Float>(width: 8, height: 8, channels: 3)
+        var c = Superpixels.Configuration(segmentCount: 0)
+        #expect(throws: SegKitError.self) { try Superpixels.segment(image: image, configuration: c) }
+        c = Superpixels.Configuration(segmentCount: 4)
+        c.assignment = .soft(temperature: 0)
+        #expect(throws: SegKitError.self) { try Superpixels.segment(image: image, configuration: c) }
+        var nan = image
+        nan.data[0] = .nan
+        #expect(throws: SegKitError.self) { try Superpixels.segment(features: nan) }
+    }
+}
