@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+import _TestSupport
+import SegKitIO
+
+@Suite struct SuperpixelsCommandTests {
+    @Test func segmentsTheExample() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        let r = try CLIRunner.run(["superpixels", CLIRunner.examples + "/scene.png", "-n", "100", "-o", folder + "/l.png",
+                                   "--overlay", folder + "/o.png"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let labels = try LabelPNG.read(folder + "/l.png")
+        #expect(labels.width == 320 && labels.height == 240 && labels.isContiguous)
+        #expect(Invariants.everySegmentIsConnected(labels))
+        #expect(labels.segmentCount > 50 && labels.segmentCount < 200)
+        #expect(try ImageFile.header(folder + "/o.png").channels == 3)
+    }
+
+    @Test func batchModeSkipsBadFilesAndReports() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        try Data("junk".utf8).write(to: URL(fileURLWithPath: folder + "/bad.png"))
+        let r = try CLIRunner.run(["superpixels", CLIRunner.examples + "/scene.png", folder + "/bad.png", "-n", "50",
+                                   "--output-dir", folder, "--overlays", "--quiet"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("bad.png") && r.stderr.split(separator: "\n").count == 1)
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        #expect(files == ["bad.png", "scene-labels.png", "scene-overlay.png"])
+    }
+
+    @Test func usageErrors() throws {
+        #expect(try CLIRunner.run(["superpixels", "a.png", "b.png", "-o", "x.png"]).status == 2)
+        #expect(try CLIRunner.run(["superpixels", "a.png", "-n", "0", "-o", "x.png"]).status == 2)
+    }
+}
+
+@Suite struct FilterCommandTests {
+    @Test func guidedFilterOfAMaskArray() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        let mask = (0..<(240 * 320)).map { Float(($0 % 320) < 160 ? 1 : 0) }
+        try NumpyArray(mask, shape: [240, 320]).write(to: folder + "/m.npy")
+        let r = try CLIRunner.run(["filter", "guided", "--input", folder + "/m.npy", "--guide", CLIRunner.examples + "/scene.png",
+                                   "--radius", "4", "--eps", "1e-3", "-o", folder + "/q.npy"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let q = try NumpyArray.read(folder + "/q.npy")
+        #expect(q.shape == [240, 320] && q.dtype == .float32)
+        let mismatch = try CLIRunner.run(["filter", "guided", "--input", CLIRunner.examples + "/scene.png", "--guide", folder + "/m.npy",
+                                          "-o", folder + "/x.png"])
+        #expect(mismatch.status == 1)
+        #expect(try CLIRunner.run(["filter", "guided", "--input", folder + "/m.npy", "--guide", CLIRunner.examples + "/scene.png",
+                                   "--eps", "0", "-o", folder + "/y.npy"]).status == 2)
+    }
+}
