@@ -38,6 +38,19 @@ public enum LinearAlgebra {
         let minRows = max(64, 4_000_000 / flopsPerRow)
         let blocks = min(threads, max(1, m / minRows))
         if blocks <= 1 {
+            // Few rows but many columns (e.g. convolutions: C_out × pixels): split the columns.
+            let columnBlocks = min(threads, max(1, n / 256), max(1, (2 * m * n * k) / 4_000_000))
+            if columnBlocks > 1 {
+                let aP = SendableConstPointer(a), bP = SendableConstPointer(b), cP = SendablePointer(c)
+                Parallel.forEach(columnBlocks) { t in
+                    let lo = n * t / columnBlocks, hi = n * (t + 1) / columnBlocks
+                    // Column `lo` of op(B): row lo of B when transposed, else column lo.
+                    let bOffset = transposeB ? lo * ldb : lo
+                    rawGemm(transposeA, transposeB, m, hi - lo, k, alpha, aP.base, lda, bP.base + bOffset, ldb, beta,
+                            cP.base + lo, ldc)
+                }
+                return
+            }
             rawGemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
             return
         }

@@ -19,7 +19,7 @@ import Testing
 
     @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
     func gemmMatchesNaiveProduct(ta: Bool, tb: Bool) {
-        for (m, n, k) in [(3, 4, 5), (700, 9, 33), (1, 1, 1), (5000, 20, 16)] {
+        for (m, n, k) in [(3, 4, 5), (700, 9, 33), (1, 1, 1), (5000, 20, 16), (32, 5000, 72)] {
             let a = random(m * k, seed: 1), b = random(k * n, seed: 2)
             let c = LinearAlgebra.matmul(a, b, m: m, n: n, k: k, transposeA: ta, transposeB: tb)
             let ref = naive(a, b, m: m, n: n, k: k, ta: ta, tb: tb)
@@ -35,6 +35,11 @@ import Testing
         let one = Parallel.withThreadLimit(1) { LinearAlgebra.matmul(a, b, m: m, n: n, k: k) }
         let two = Parallel.withThreadLimit(2) { LinearAlgebra.matmul(a, b, m: m, n: n, k: k) }
         #expect(one == two)
+        // Few rows, many columns: the column split must not change a single bit either.
+        let c = random(32 * 288, seed: 5), d = random(288 * 4096, seed: 6)
+        let wide1 = Parallel.withThreadLimit(1) { LinearAlgebra.matmul(c, d, m: 32, n: 4096, k: 288) }
+        let wide2 = Parallel.withThreadLimit(2) { LinearAlgebra.matmul(c, d, m: 32, n: 4096, k: 288) }
+        #expect(wide1 == wide2)
     }
 
     @Test func symmetricEigenReconstructsTheMatrix() throws {

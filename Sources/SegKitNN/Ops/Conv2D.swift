@@ -1,0 +1,212 @@
+/// Geometry of a 2-D convolution.
+public struct Conv2DGeometry: Sendable, Equatable {
+    public var stride: Int = 1
+    public var padding: Int = 0
+    public var dilation: Int = 1
+    public var groups: Int = 1
+    public init(stride: Int = 1, padding: Int = 0, dilation: Int = 1, groups: Int = 1) {
+        self.stride = stride
+        self.padding = padding
+        self.dilation = dilation
+        self.groups = groups
+    }
+}
+
+extension Variable {
+    /// 2-D convolution (cross-correlation, as PyTorch's `conv2d`) of an NCHW input with
+    /// weights [C_out, C_in / groups, kh, kw] and an optional bias [C_out], via im2col + sgemm.
+    /// - Throws: when shapes, groups or the output size do not work out, naming the shapes.
+    /// - Complexity: O(N · C_out · C_in/groups · kh · kw · H_out · W_out).
+    public func conv2d(weight: Variable, bias: Variable? = nil, geometry g: Conv2DGeometry = .init()) throws(SegKitError) -> Variable {
+        let x = value, w = weight.value
+        guard x.rank == 4, w.rank == 4 else { throw .shapeMismatch("conv2d: needs NCHW input and 4-D weights, got \(x.shape), \(w.shape)") }
+        let (n, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let (co, cg, kh, kw) = (w.shape[0], w.shape[1], w.shape[2], w.shape[3])
+        guard g.stride >= 1, g.padding >= 0, g.dilation >= 1, g.groups >= 1, c % g.groups == 0, co % g.groups == 0, cg == c / g.groups else {
+            throw .shapeMismatch("conv2d: input \(x.shape) and weights \(w.shape) do not fit groups \(g.groups)")
+        }
+        if let bias, bias.shape != [co] { throw .shapeMismatch("conv2d: bias \(bias.shape) must be [\(co)]") }
+        let ho = (h + 2 * g.padding - g.dilation * (kh - 1) - 1) / g.stride + 1
+        let wo = (wd + 2 * g.padding - g.dilation * (kw - 1) - 1) / g.stride + 1
+        guard ho >= 1, wo >= 1 else { throw .shapeMismatch("conv2d: input \(x.shape) is too small for kernel \(kh)×\(kw)") }
+        let plan = ConvPlan(n: n, c: c, h: h, w: wd, co: co, kh: kh, kw: kw, ho: ho, wo: wo, geometry: g)
+        var out = plan.forward(x.data, w.data)
+        if let b = bias?.value.data {
+            for i in 0..<n { for o in 0..<co { for p in 0..<(ho * wo) { out[(i * co + o) * ho * wo + p] += b[o] } } }
+        }
+        let inputs = bias.map { [self, weight, $0] } ?? [self, weight]
+        return Variable(Tensor(unchecked: [n, co, ho, wo], out), inputs: inputs) { grad in
+            let (dx, dw) = plan.backward(x.data, w.data, grad.data)
+            var result: [Tensor?] = [Tensor(unchecked: x.shape, dx), Tensor(unchecked: w.shape, dw)]
+            if bias != nil {
+                var db = [Float](repeating: 0, count: co)
+                for i in 0..<n { for o in 0..<co {
+                    var s: Float = 0
+                    let base = (i * co + o) * ho * wo
+                    for p in 0..<(ho * wo) { s += grad.data[base + p] }
+                    db[o] += s
+                } }
+                result.append(Tensor(unchecked: [co], db))
+            }
+            return result
+        }
+    }
+}
+
+/// im2col convolution kernels for one input/weight geometry.
+struct ConvPlan: Sendable {
+    let n: Int, c: Int, h: Int, w: Int, co: Int, kh: Int, kw: Int, ho: Int, wo: Int
+    let geometry: Conv2DGeometry
+    var groups: Int { geometry.groups }
+    var cg: Int { c / groups }
+    var cog: Int { co / groups }
+    var k: Int { cg * kh * kw }
+    var pixels: Int { ho * wo }
+    /// 1×1, stride 1, no padding: the input plane is already the column matrix.
+    var pointwise: Bool { kh == 1 && kw == 1 && geometry.stride == 1 && geometry.padding == 0 }
+
+    /// Fills `col` (k × pixels) for image `i`, group `gi`.
+    func im2col(_ x: UnsafePointer<Float>, image i: Int, group gi: Int, into col: UnsafeMutablePointer<Float>) {
+        let s = geometry.stride, p = geometry.padding, d = geometry.dilation
+        var row = 0
+        for ci in 0..<cg {
+            let plane = x + ((i * c) + gi * cg + ci) * h * w
+            for a in 0..<kh {
+                for b in 0..<kw {
+                    let out = col + row * pixels
+                    for oy in 0..<ho {
+                        let y = oy * s - p + a * d
+                        let dst = out + oy * wo
+                        guard y >= 0 && y < h else {
+                            dst.update(repeating: 0, count: wo)
+                            continue
+                        }
+                        let src = plane + y * w
+                        for ox in 0..<wo {
+                            let xx = ox * s - p + b * d
+                            dst[ox] = xx >= 0 && xx < w ? src[xx] : 0
+                        }
+                    }
+                    row += 1
+                }
+            }
+        }
+    }
+
+    /// Adds `col` (k × pixels) back into the input gradient of image `i`, group `gi`.
+    func col2im(_ col: UnsafePointer<Float>, image i: Int, group gi: Int, into dx: UnsafeMutablePointer<Float>) {
+        let s = geometry.stride, p = geometry.padding, d = geometry.dilation
+        var row = 0
+        for ci in 0..<cg {
+            let plane = dx + ((i * c) + gi * cg + ci) * h * w
+            for a in 0..<kh {
+                for b in 0..<kw {
+                    let src = col + row * pixels
+                    for oy in 0..<ho {
+                        let y = oy * s - p + a * d
+                        guard y >= 0 && y < h else { continue }
+                        let dst = plane + y * w, line = src + oy * wo
+                        for ox in 0..<wo {
+                            let xx = ox * s - p + b * d
+                            if xx >= 0 && xx < w { dst[xx] += line[ox] }
+                        }
+                    }
+                    row += 1
+                }
+            }
+        }
+    }
+
+    /// Images are processed in parallel when there are several; a single image lets sgemm
+    /// split its columns instead.
+    var parallelImages: Bool { n > 1 }
+
+    func forward(_ x: [Float], _ weights: [Float]) -> [Float] {
+        var out = [Float](repeating: 0, count: n * co * pixels)
+        x.withUnsafeBufferPointer { xp in
+            weights.withUnsafeBufferPointer { wp in
+                out.withUnsafeMutableBufferPointer { op in
+                    let X = SendableConstPointer(xp.baseAddress!), W = SendableConstPointer(wp.baseAddress!), O = SendablePointer(op.baseAddress!)
+                    let body: @Sendable (Int) -> Void = { i in
+                        var col = [Float](repeating: 0, count: self.pointwise ? 0 : self.k * self.pixels)
+                        for gi in 0..<self.groups {
+                            let b: UnsafePointer<Float>
+                            if self.pointwise {
+                                b = X.base + (i * self.c + gi * self.cg) * self.pixels
+                                self.gemm(W.base + gi * self.cog * self.k, b, O.base + (i * self.co + gi * self.cog) * self.pixels)
+                            } else {
+                                col.withUnsafeMutableBufferPointer { cp in
+                                    self.im2col(X.base, image: i, group: gi, into: cp.baseAddress!)
+                                    self.gemm(W.base + gi * self.cog * self.k, UnsafePointer(cp.baseAddress!),
+                                              O.base + (i * self.co + gi * self.cog) * self.pixels)
+                                }
+                            }
+                        }
+                    }
+                    if parallelImages { Parallel.forEach(n, body) } else { for i in 0..<n { body(i) } }
+                }
+            }
+        }
+        return out
+    }
+
+    private func gemm(_ w: UnsafePointer<Float>, _ col: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>) {
+        LinearAlgebra.gemm(m: cog, n: pixels, k: k, a: w, lda: k, b: col, ldb: pixels, c: out, ldc: pixels, parallel: !parallelImages)
+    }
+
+    /// Gradients of the input and of the weights (per-image partial weight gradients are summed
+    /// in image order, so the result does not depend on the thread count).
+    func backward(_ x: [Float], _ weights: [Float], _ gradient: [Float]) -> ([Float], [Float]) {
+        var dx = [Float](repeating: 0, count: n * c * h * w)
+        var partial = [Float](repeating: 0, count: n * weights.count)
+        let wsize = weights.count
+        x.withUnsafeBufferPointer { xp in
+            weights.withUnsafeBufferPointer { wp in
+                gradient.withUnsafeBufferPointer { gp in
+                    dx.withUnsafeMutableBufferPointer { dxp in
+                        partial.withUnsafeMutableBufferPointer { pp in
+                            let X = SendableConstPointer(xp.baseAddress!), W = SendableConstPointer(wp.baseAddress!)
+                            let G = SendableConstPointer(gp.baseAddress!), DX = SendablePointer(dxp.baseAddress!)
+                            let P = SendablePointer(pp.baseAddress!)
+                            let par = !self.parallelImages
+                            let body: @Sendable (Int) -> Void = { i in
+                                var col = [Float](repeating: 0, count: self.k * self.pixels)
+                                col.withUnsafeMutableBufferPointer { cp in
+                                    let colPtr = cp.baseAddress!
+                                    for gi in 0..<self.groups {
+                                        let g = G.base + (i * self.co + gi * self.cog) * self.pixels
+                                        // dW_g += dOut_g · colᵀ
+                                        let source: UnsafePointer<Float>
+                                        if self.pointwise { source = X.base + (i * self.c + gi * self.cg) * self.pixels } else {
+                                            self.im2col(X.base, image: i, group: gi, into: colPtr)
+                                            source = UnsafePointer(colPtr)
+                                        }
+                                        LinearAlgebra.gemm(transposeB: true, m: self.cog, n: self.k, k: self.pixels, a: g, lda: self.pixels,
+                                                           b: source, ldb: self.pixels, c: P.base + i * wsize + gi * self.cog * self.k,
+                                                           ldc: self.k, parallel: par)
+                                        // dCol = W_gᵀ · dOut_g, then back to the image.
+                                        if self.pointwise {
+                                            LinearAlgebra.gemm(transposeA: true, m: self.k, n: self.pixels, k: self.cog,
+                                                               a: W.base + gi * self.cog * self.k, lda: self.k, b: g, ldb: self.pixels,
+                                                               beta: 0, c: DX.base + (i * self.c + gi * self.cg) * self.pixels,
+                                                               ldc: self.pixels, parallel: par)
+                                        } else {
+                                            LinearAlgebra.gemm(transposeA: true, m: self.k, n: self.pixels, k: self.cog,
+                                                               a: W.base + gi * self.cog * self.k, lda: self.k, b: g, ldb: self.pixels,
+                                                               c: colPtr, ldc: self.pixels, parallel: par)
+                                            self.col2im(UnsafePointer(colPtr), image: i, group: gi, into: DX.base)
+                                        }
+                                    }
+                                }
+                            }
+                            if parallelImages { Parallel.forEach(n, body) } else { for i in 0..<n { body(i) } }
+                        }
+                    }
+                }
+            }
+        }
+        var dw = [Float](repeating: 0, count: wsize)
+        for i in 0..<n { for t in 0..<wsize { dw[t] += partial[i * wsize + t] } }
+        return (dx, dw)
+    }
+}
