@@ -26,22 +26,21 @@ let package = Package(
     targets: [
         // C libraries from the system (see scripts/bootstrap).
         .systemLibrary(
-            name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
-            providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
-        .systemLibrary(
             name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
         .systemLibrary(
             name: "CTurboJPEG", path: "Sources/CTurboJPEG", pkgConfig: "libturbojpeg",
             providers: [.apt(["libturbojpeg0-dev"]), .brew(["jpeg-turbo"])]),
 
+        // OpenBLAS loaded at run time (Linux), after choosing its CPU kernels: see CSegKitBLAS.h.
+        .target(name: "CSegKitBLAS", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         // libpng's full API behind setjmp-based error handling (Swift cannot catch longjmp).
         .target(name: "CSegKitPNG", dependencies: ["CPNG"]),
 
         // Libraries (module boundaries: see DESIGN.md).
         .target(
             name: "SegKitCore",
-            dependencies: [.target(name: "COpenBLAS", condition: linuxOnly)],
+            dependencies: [.target(name: "CSegKitBLAS", condition: linuxOnly)],
             swiftSettings: tuning,
             linkerSettings: [.linkedFramework("Accelerate", .when(platforms: applePlatforms))]),
         .target(name: "SegKitClustering", dependencies: ["SegKitCore"], swiftSettings: tuning),

@@ -1,7 +1,7 @@
 #if canImport(Accelerate)
 import Accelerate
-#elseif canImport(COpenBLAS)
-import COpenBLAS
+#elseif canImport(CSegKitBLAS)
+import CSegKitBLAS
 #endif
 
 /// A thin bridge to BLAS and LAPACK (OpenBLAS on Linux, Accelerate on Apple platforms).
@@ -12,11 +12,17 @@ import COpenBLAS
 /// tall-skinny products clustering uses and keeps every output element's summation order fixed, so
 /// results are the same on any thread count.
 public enum LinearAlgebra {
-    static let configured: Void = {
-        #if !canImport(Accelerate) && canImport(COpenBLAS)
-        openblas_set_num_threads(1)
+    static let configured: Void = ()
+
+    /// The BLAS kernel set in use ("Accelerate" on Apple platforms; OpenBLAS's core name, e.g.
+    /// "SkylakeX", on Linux).
+    public static var backendName: String {
+        #if canImport(Accelerate)
+        return "Accelerate"
+        #else
+        return String(cString: skblas_core_name())
         #endif
-    }()
+    }
 
     /// C = alpha · op(A) · op(B) + beta · C, with op(X) = X or Xᵀ; row-major storage.
     ///
@@ -74,9 +80,13 @@ public enum LinearAlgebra {
             for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
             return
         }
+        #if canImport(Accelerate)
         cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
                     blasInt(m), blasInt(n), blasInt(k), alpha, a, blasInt(lda), b, blasInt(ldb), beta, c,
                     blasInt(ldc))
+        #else
+        skblas_sgemm(ta ? 1 : 0, tb ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        #endif
     }
 
     /// Row-major matrix product of arrays: returns op(A)·op(B) (m×n).
@@ -96,6 +106,14 @@ public enum LinearAlgebra {
             }
         }
         return c
+    }
+
+    /// Transpose of a row-major `rows` × `columns` matrix.
+    public static func transpose(_ x: [Float], rows: Int, columns: Int) -> [Float] {
+        precondition(x.count == rows * columns, "transpose: size mismatch")
+        var out = [Float](repeating: 0, count: x.count)
+        for i in 0..<rows { for j in 0..<columns { out[j * rows + i] = x[i * columns + j] } }
+        return out
     }
 
     /// Eigen-decomposition of a real symmetric n×n matrix (LAPACK `ssyevr`).
@@ -208,7 +226,6 @@ private func callSpotrs(_ uplo: inout Int8, _ n: inout LapackInt, _ nrhs: inout 
 }
 #else
 typealias LapackInt = Int32
-@inline(__always) func blasInt(_ v: Int) -> blasint { blasint(v) }
 private func callSsyevr(
     _ jobz: inout Int8, _ range: inout Int8, _ uplo: inout Int8, _ n: inout LapackInt, _ a: inout [Float],
     _ lda: inout LapackInt, _ vl: inout Float, _ vu: inout Float, _ il: inout LapackInt, _ iu: inout LapackInt,
@@ -216,15 +233,15 @@ private func callSsyevr(
     _ isuppz: inout [LapackInt], _ work: UnsafeMutablePointer<Float>, _ lwork: inout LapackInt,
     _ iwork: UnsafeMutablePointer<LapackInt>, _ liwork: inout LapackInt, _ info: inout LapackInt
 ) {
-    ssyevr_(&jobz, &range, &uplo, &n, &a, &lda, &vl, &vu, &il, &iu, &abstol, &m, &w, &z, &ldz, &isuppz,
-            work, &lwork, iwork, &liwork, &info, 1, 1, 1)
+    skblas_ssyevr(&jobz, &range, &uplo, &n, &a, &lda, &vl, &vu, &il, &iu, &abstol, &m, &w, &z, &ldz, &isuppz,
+                  work, &lwork, iwork, &liwork, &info)
 }
 private func callSpotrf(_ uplo: inout Int8, _ n: inout LapackInt, _ a: inout [Float], _ lda: inout LapackInt,
                         _ info: inout LapackInt) {
-    spotrf_(&uplo, &n, &a, &lda, &info, 1)
+    skblas_spotrf(&uplo, &n, &a, &lda, &info)
 }
 private func callSpotrs(_ uplo: inout Int8, _ n: inout LapackInt, _ nrhs: inout LapackInt, _ a: inout [Float],
                         _ lda: inout LapackInt, _ b: inout [Float], _ ldb: inout LapackInt, _ info: inout LapackInt) {
-    spotrs_(&uplo, &n, &nrhs, &a, &lda, &b, &ldb, &info, 1)
+    skblas_spotrs(&uplo, &n, &nrhs, &a, &lda, &b, &ldb, &info)
 }
 #endif

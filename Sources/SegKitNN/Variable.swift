@@ -84,7 +84,9 @@ public final class Variable: @unchecked Sendable {
             for (input, part) in zip(node.inputs, parts) where input.requiresGradient {
                 guard let part else { continue }
                 let key = ObjectIdentifier(input)
-                if var existing = gradients[key] {
+                // Take the accumulated gradient out of the dictionary before adding, so the
+                // addition happens in place instead of on a copy.
+                if var existing = gradients.removeValue(forKey: key) {
                     existing.data.withUnsafeMutableBufferPointer { e in
                         part.data.withUnsafeBufferPointer { p in for i in 0..<e.count { e[i] += p[i] } }
                     }
@@ -113,8 +115,12 @@ public enum Autodiff {
     }
 
     /// Runs `body` without recording the tape (inference, evaluation, target computation).
-    public static func withoutGradients<R>(_ body: () throws -> R) rethrows -> R {
-        try $recording.withValue(false, operation: body)
+    public static func withoutGradients<R, E: Error>(_ body: () throws(E) -> R) throws(E) -> R {
+        var result: Result<R, E>?
+        $recording.withValue(false) {
+            do throws(E) { result = .success(try body()) } catch { result = .failure(error) }
+        }
+        return try result!.get()
     }
 }
 

@@ -1,5 +1,9 @@
 import ArgumentParser
 import SegKit
+#if canImport(Glibc)
+/// glibc's `mallopt` (declared in malloc.h, which Swift's Glibc module does not export).
+@_silgen_name("mallopt") private func mallopt(_ parameter: Int32, _ value: Int32) -> Int32
+#endif
 
 @main
 struct SegKitCommand: ParsableCommand {
@@ -14,11 +18,17 @@ struct SegKitCommand: ParsableCommand {
             Exit status: 0 success, 1 bad input or failure (one line on stderr), 2 usage error.
             """,
         version: segKitVersion,
-        subcommands: [InfoCommand.self, ConvertCommand.self, OverlayCommand.self, ScenesCommand.self, ClusterCommand.self, SuperpixelsCommand.self, FilterCommand.self]
+        subcommands: [InfoCommand.self, ConvertCommand.self, OverlayCommand.self, ScenesCommand.self, ClusterCommand.self, SuperpixelsCommand.self, FilterCommand.self, TrainCommand.self]
     )
 
     /// Parses and runs, mapping usage errors to exit code 2 (ArgumentParser's default is 64).
     static func main() {
+        #if canImport(Glibc)
+        // Keep freed blocks up to glibc's 32 MiB cap in the heap instead of returning them to the
+        // system: image-sized temporaries are then reused without page faults.
+        _ = mallopt(-3 /* M_MMAP_THRESHOLD */, 32 << 20)
+        _ = mallopt(-1 /* M_TRIM_THRESHOLD */, 1 << 30)
+        #endif
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -1,5 +1,5 @@
 /// A 2-D convolution layer with Kaiming-initialised weights and a zero bias.
-public struct Conv2d: Layer {
+public struct Conv2d: Layer, Sendable {
     public let weight: Variable
     public let bias: Variable?
     public let geometry: Conv2DGeometry
@@ -25,7 +25,7 @@ public struct Conv2d: Layer {
 }
 
 /// A fully connected layer y = x Wᵀ + b on [N, in] inputs (Xavier-initialised).
-public struct Linear: Layer {
+public struct Linear: Layer, Sendable {
     public let weight: Variable
     public let bias: Variable?
 
@@ -47,7 +47,7 @@ public struct Linear: Layer {
 }
 
 /// Group normalisation with learnable per-channel scale (1) and shift (0).
-public struct GroupNorm: Layer {
+public struct GroupNorm: Layer, Sendable {
     public let groups: Int
     public let gamma: Variable
     public let beta: Variable
@@ -68,7 +68,7 @@ public struct GroupNorm: Layer {
 
 /// Two 3×3 convolutions, each followed by group norm (the second before the skip) and ReLU,
 /// with an identity (or 1×1 projection) skip connection.
-public struct ResidualBlock: Layer {
+public struct ResidualBlock: Layer, Sendable {
     public let first: Conv2d, second: Conv2d
     public let norm1: GroupNorm, norm2: GroupNorm
     public let projection: Conv2d?

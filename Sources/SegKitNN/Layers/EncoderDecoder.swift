@@ -2,7 +2,7 @@
 /// convolutions + group norm + ReLU at widths `widths`, 2×2 max pooling between stages; the
 /// decoder up-samples bilinearly ×2, concatenates the matching encoder output (skip connection)
 /// and applies the same convolution stack; a 1×1 convolution maps to `outputChannels`.
-public struct EncoderDecoder: Layer {
+public struct EncoderDecoder: Layer, Sendable {
     public struct Configuration: Sendable, Equatable, Codable {
         public var inputChannels: Int = 3
         /// Channel width of each resolution level, finest first. Default [32, 64, 128, 256].
@@ -14,7 +14,7 @@ public struct EncoderDecoder: Layer {
         public init() {}
     }
 
-    struct Stage {
+    struct Stage: Sendable {
         var convolutions: [Conv2d]
         var norms: [GroupNorm]
 

@@ -78,7 +78,7 @@ struct Broadcast {
 }
 
 /// Element-wise binary operations with broadcasting.
-enum BinaryOp {
+enum BinaryOp: Sendable {
     case add, subtract, multiply, divide
 
     var name: String {
@@ -108,7 +108,12 @@ extension Variable {
         if av.shape == bv.shape {
             var out = av.data
             out.withUnsafeMutableBufferPointer { o in
-                bv.data.withUnsafeBufferPointer { q in for i in 0..<o.count { o[i] = op.apply(o[i], q[i]) } }
+                bv.data.withUnsafeBufferPointer { q in
+                    let O = SendablePointer(o.baseAddress!), Q = SendableConstPointer(q.baseAddress!)
+                    Parallel.forEachChunk(count: o.count, chunkSize: 1 << 16) { _, range in
+                        for i in range { O[i] = op.apply(O[i], Q[i]) }
+                    }
+                }
             }
             result = Tensor(unchecked: av.shape, out)
         } else {

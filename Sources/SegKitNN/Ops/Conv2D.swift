@@ -65,6 +65,16 @@ struct ConvPlan: Sendable {
     /// 1×1, stride 1, no padding: the input plane is already the column matrix.
     var pointwise: Bool { kh == 1 && kw == 1 && geometry.stride == 1 && geometry.padding == 0 }
 
+    /// Output columns ox whose input column ox·s − p + b·d lies inside [0, w).
+    @inline(__always)
+    func validColumns(_ b: Int) -> Range<Int> {
+        let s = geometry.stride, offset = b * geometry.dilation - geometry.padding
+        // ox·s + offset ≥ 0  and  ox·s + offset ≤ w − 1
+        let lo = offset >= 0 ? 0 : (-offset + s - 1) / s
+        let hi = w - 1 - offset < 0 ? 0 : min(wo, (w - 1 - offset) / s + 1)
+        return lo < hi ? lo..<hi : 0..<0
+    }
+
     /// Fills `col` (k × pixels) for image `i`, group `gi`.
     func im2col(_ x: UnsafePointer<Float>, image i: Int, group gi: Int, into col: UnsafeMutablePointer<Float>) {
         let s = geometry.stride, p = geometry.padding, d = geometry.dilation
@@ -74,17 +84,22 @@ struct ConvPlan: Sendable {
             for a in 0..<kh {
                 for b in 0..<kw {
                     let out = col + row * pixels
+                    let columns = validColumns(b)
+                    let offset = b * d - p
                     for oy in 0..<ho {
                         let y = oy * s - p + a * d
                         let dst = out + oy * wo
-                        guard y >= 0 && y < h else {
+                        guard y >= 0 && y < h, !columns.isEmpty else {
                             dst.update(repeating: 0, count: wo)
                             continue
                         }
-                        let src = plane + y * w
-                        for ox in 0..<wo {
-                            let xx = ox * s - p + b * d
-                            dst[ox] = xx >= 0 && xx < w ? src[xx] : 0
+                        if columns.lowerBound > 0 { dst.update(repeating: 0, count: columns.lowerBound) }
+                        if columns.upperBound < wo { (dst + columns.upperBound).update(repeating: 0, count: wo - columns.upperBound) }
+                        let src = plane + y * w + offset
+                        if s == 1 {
+                            (dst + columns.lowerBound).update(from: src + columns.lowerBound, count: columns.count)
+                        } else {
+                            for ox in columns { dst[ox] = src[ox * s] }
                         }
                     }
                     row += 1
@@ -102,13 +117,16 @@ struct ConvPlan: Sendable {
             for a in 0..<kh {
                 for b in 0..<kw {
                     let src = col + row * pixels
+                    let columns = validColumns(b)
+                    let offset = b * d - p
                     for oy in 0..<ho {
                         let y = oy * s - p + a * d
                         guard y >= 0 && y < h else { continue }
-                        let dst = plane + y * w, line = src + oy * wo
-                        for ox in 0..<wo {
-                            let xx = ox * s - p + b * d
-                            if xx >= 0 && xx < w { dst[xx] += line[ox] }
+                        let dst = plane + y * w + offset, line = src + oy * wo
+                        if s == 1 {
+                            for ox in columns { dst[ox] += line[ox] }
+                        } else {
+                            for ox in columns { dst[ox * s] += line[ox] }
                         }
                     }
                     row += 1
@@ -122,23 +140,21 @@ struct ConvPlan: Sendable {
     var parallelImages: Bool { n > 1 }
 
     func forward(_ x: [Float], _ weights: [Float]) -> [Float] {
-        var out = [Float](repeating: 0, count: n * co * pixels)
+        // Every output element is written by sgemm (β = 0): no need to zero the buffer.
+        var out = [Float](unsafeUninitializedCapacity: n * co * pixels) { _, count in count = n * co * pixels }
         x.withUnsafeBufferPointer { xp in
             weights.withUnsafeBufferPointer { wp in
                 out.withUnsafeMutableBufferPointer { op in
                     let X = SendableConstPointer(xp.baseAddress!), W = SendableConstPointer(wp.baseAddress!), O = SendablePointer(op.baseAddress!)
                     let body: @Sendable (Int) -> Void = { i in
-                        var col = [Float](repeating: 0, count: self.pointwise ? 0 : self.k * self.pixels)
                         for gi in 0..<self.groups {
-                            let b: UnsafePointer<Float>
+                            let out = O.base + (i * self.co + gi * self.cog) * self.pixels
                             if self.pointwise {
-                                b = X.base + (i * self.c + gi * self.cg) * self.pixels
-                                self.gemm(W.base + gi * self.cog * self.k, b, O.base + (i * self.co + gi * self.cog) * self.pixels)
+                                self.gemm(W.base + gi * self.cog * self.k, X.base + (i * self.c + gi * self.cg) * self.pixels, out)
                             } else {
-                                col.withUnsafeMutableBufferPointer { cp in
-                                    self.im2col(X.base, image: i, group: gi, into: cp.baseAddress!)
-                                    self.gemm(W.base + gi * self.cog * self.k, UnsafePointer(cp.baseAddress!),
-                                              O.base + (i * self.co + gi * self.cog) * self.pixels)
+                                BufferPool.shared.withBuffer(self.k * self.pixels) { col in
+                                    self.im2col(X.base, image: i, group: gi, into: col)
+                                    self.gemm(W.base + gi * self.cog * self.k, UnsafePointer(col), out)
                                 }
                             }
                         }
@@ -158,7 +174,8 @@ struct ConvPlan: Sendable {
     /// in image order, so the result does not depend on the thread count).
     func backward(_ x: [Float], _ weights: [Float], _ gradient: [Float]) -> ([Float], [Float]) {
         var dx = [Float](repeating: 0, count: n * c * h * w)
-        var partial = [Float](repeating: 0, count: n * weights.count)
+        // Every partial weight gradient is written by sgemm (β = 0).
+        var partial = [Float](unsafeUninitializedCapacity: n * weights.count) { _, count in count = n * weights.count }
         let wsize = weights.count
         x.withUnsafeBufferPointer { xp in
             weights.withUnsafeBufferPointer { wp in
@@ -170,9 +187,7 @@ struct ConvPlan: Sendable {
                             let P = SendablePointer(pp.baseAddress!)
                             let par = !self.parallelImages
                             let body: @Sendable (Int) -> Void = { i in
-                                var col = [Float](repeating: 0, count: self.k * self.pixels)
-                                col.withUnsafeMutableBufferPointer { cp in
-                                    let colPtr = cp.baseAddress!
+                                BufferPool.shared.withBuffer(self.k * self.pixels) { colPtr in
                                     for gi in 0..<self.groups {
                                         let g = G.base + (i * self.co + gi * self.cog) * self.pixels
                                         // dW_g += dOut_g · colᵀ

@@ -12,16 +12,9 @@ extension Variable {
             // C = op(A)·op(B): dop(A) = G·op(B)ᵀ, dop(B) = op(A)ᵀ·G, then undo the transposes.
             let dOpA = LinearAlgebra.matmul(g.data, b.data, m: m, n: k, k: n, transposeB: !transposeOther)
             let dOpB = LinearAlgebra.matmul(a.data, g.data, m: k, n: n, k: m, transposeA: !transposeSelf)
-            let da = transposeSelf ? transpose(dOpA, m, k) : dOpA
-            let db = transposeOther ? transpose(dOpB, k, n) : dOpB
+            let da = transposeSelf ? LinearAlgebra.transpose(dOpA, rows: m, columns: k) : dOpA
+            let db = transposeOther ? LinearAlgebra.transpose(dOpB, rows: k, columns: n) : dOpB
             return [Tensor(unchecked: a.shape, da), Tensor(unchecked: b.shape, db)]
         }
     }
-}
-
-/// Transpose of a row-major rows × columns matrix.
-func transpose(_ x: [Float], _ rows: Int, _ columns: Int) -> [Float] {
-    var out = [Float](repeating: 0, count: x.count)
-    for i in 0..<rows { for j in 0..<columns { out[j * rows + i] = x[i * columns + j] } }
-    return out
 }

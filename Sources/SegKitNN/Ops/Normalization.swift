@@ -13,58 +13,96 @@ extension Variable {
         var normalized = [Float](repeating: 0, count: x.count), inverse = [Float](repeating: 0, count: n * groups)
         var out = [Float](repeating: 0, count: x.count)
         let gm = gamma.value.data, bt = beta.value.data
-        for i in 0..<n {
-            for g in 0..<groups {
-                let base = (i * c + g * cg) * spatial
-                var mean = 0.0, sq = 0.0
-                for t in 0..<m { mean += Double(x.data[base + t]) }
-                mean /= Double(m)
-                for t in 0..<m {
-                    let d = Double(x.data[base + t]) - mean
-                    sq += d * d
-                }
-                let inv = Float(1 / (sq / Double(m) + Double(epsilon)).squareRoot())
-                inverse[i * groups + g] = inv
-                for ch in 0..<cg {
-                    let channel = g * cg + ch
-                    for t in 0..<spatial {
-                        let idx = base + ch * spatial + t
-                        let xh = (x.data[idx] - Float(mean)) * inv
-                        normalized[idx] = xh
-                        out[idx] = xh * gm[channel] + bt[channel]
+        // One (sample, group) block per task: statistics in Double, element loops over pointers.
+        x.data.withUnsafeBufferPointer { xp in
+            normalized.withUnsafeMutableBufferPointer { np in
+                out.withUnsafeMutableBufferPointer { op in
+                    inverse.withUnsafeMutableBufferPointer { ip in
+                        let X = SendableConstPointer(xp.baseAddress!), NZ = SendablePointer(np.baseAddress!)
+                        let O = SendablePointer(op.baseAddress!), INV = SendablePointer(ip.baseAddress!)
+                        Parallel.forEach(n * groups) { block in
+                            let i = block / groups, g = block % groups
+                            let base = (i * c + g * cg) * spatial
+                            var sum = 0.0
+                            for t in 0..<m { sum += Double(X[base + t]) }
+                            let mean = sum / Double(m)
+                            var sq = 0.0
+                            for t in 0..<m {
+                                let d = Double(X[base + t]) - mean
+                                sq += d * d
+                            }
+                            let inv = Float(1 / (sq / Double(m) + Double(epsilon)).squareRoot())
+                            INV[block] = inv
+                            let meanF = Float(mean)
+                            for ch in 0..<cg {
+                                let channel = g * cg + ch, scale = gm[channel], shift = bt[channel]
+                                let start = base + ch * spatial
+                                for t in start..<(start + spatial) {
+                                    let xh = (X[t] - meanF) * inv
+                                    NZ[t] = xh
+                                    O[t] = xh * scale + shift
+                                }
+                            }
+                        }
                     }
                 }
             }
         }
         let shape = x.shape
+        let inverses = inverse
         return Variable(Tensor(unchecked: shape, out), inputs: [self, gamma, beta]) { grad in
             var dx = [Float](repeating: 0, count: shape.reduce(1, *))
+            // Per-block partial γ/β gradients, summed in block order (thread-count independent).
+            var partialGamma = [Float](repeating: 0, count: n * groups * cg), partialBeta = partialGamma
+            grad.data.withUnsafeBufferPointer { gp in
+                normalized.withUnsafeBufferPointer { np in
+                    dx.withUnsafeMutableBufferPointer { dp in
+                        partialGamma.withUnsafeMutableBufferPointer { pgp in
+                            partialBeta.withUnsafeMutableBufferPointer { pbp in
+                                let G = SendableConstPointer(gp.baseAddress!), NZ = SendableConstPointer(np.baseAddress!)
+                                let D = SendablePointer(dp.baseAddress!), PG = SendablePointer(pgp.baseAddress!), PB = SendablePointer(pbp.baseAddress!)
+                                Parallel.forEach(n * groups) { block in
+                                    let g = block % groups, i = block / groups
+                                    let base = (i * c + g * cg) * spatial
+                                    // dx̂ = dy·γ; dx = inv/m · (m·dx̂ − Σdx̂ − x̂·Σ(dx̂·x̂))
+                                    var sumD = 0.0, sumDX = 0.0
+                                    for ch in 0..<cg {
+                                        let scale = gm[g * cg + ch]
+                                        let start = base + ch * spatial
+                                        var sg: Float = 0, sb: Float = 0, sd: Float = 0, sdx: Float = 0
+                                        for t in start..<(start + spatial) {
+                                            let gy = G[t], xh = NZ[t]
+                                            sg += gy * xh
+                                            sb += gy
+                                            sd += gy * scale
+                                            sdx += gy * scale * xh
+                                        }
+                                        PG[block * cg + ch] = sg
+                                        PB[block * cg + ch] = sb
+                                        sumD += Double(sd)
+                                        sumDX += Double(sdx)
+                                    }
+                                    let invM = inverses[block] / Float(m)
+                                    let meanD = Float(sumD), meanDX = Float(sumDX)
+                                    for ch in 0..<cg {
+                                        let scale = gm[g * cg + ch]
+                                        let start = base + ch * spatial
+                                        for t in start..<(start + spatial) {
+                                            D[t] = invM * (Float(m) * G[t] * scale - meanD - NZ[t] * meanDX)
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
             var dgamma = [Float](repeating: 0, count: c), dbeta = [Float](repeating: 0, count: c)
-            for i in 0..<n {
-                for g in 0..<groups {
-                    let base = (i * c + g * cg) * spatial
-                    // dx̂ = dy·γ; dx = inv/m · (m·dx̂ − Σdx̂ − x̂·Σ(dx̂·x̂))
-                    var sumD = 0.0, sumDX = 0.0
-                    for ch in 0..<cg {
-                        let channel = g * cg + ch
-                        for t in 0..<spatial {
-                            let idx = base + ch * spatial + t
-                            let dxh = Double(grad.data[idx] * gm[channel])
-                            sumD += dxh
-                            sumDX += dxh * Double(normalized[idx])
-                            dgamma[channel] += grad.data[idx] * normalized[idx]
-                            dbeta[channel] += grad.data[idx]
-                        }
-                    }
-                    let inv = Double(inverse[i * groups + g])
-                    for ch in 0..<cg {
-                        let channel = g * cg + ch
-                        for t in 0..<spatial {
-                            let idx = base + ch * spatial + t
-                            let dxh = Double(grad.data[idx] * gm[channel])
-                            dx[idx] = Float(inv / Double(m) * (Double(m) * dxh - sumD - Double(normalized[idx]) * sumDX))
-                        }
-                    }
+            for block in 0..<(n * groups) {
+                let g = block % groups
+                for ch in 0..<cg {
+                    dgamma[g * cg + ch] += partialGamma[block * cg + ch]
+                    dbeta[g * cg + ch] += partialBeta[block * cg + ch]
                 }
             }
             return [Tensor(unchecked: shape, dx), Tensor(unchecked: [c], dgamma), Tensor(unchecked: [c], dbeta)]

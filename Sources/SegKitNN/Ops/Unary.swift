@@ -5,17 +5,26 @@ import Darwin
 #endif
 
 extension Variable {
-    /// y = f(x) element-wise, with dy/dx = derivative(x, y).
-    func unary(_ f: (Float) -> Float, derivative: @escaping (Float, Float) -> Float) -> Variable {
+    /// y = f(x) element-wise, with dy/dx = derivative(x, y); large tensors are processed in
+    /// parallel chunks (element-wise, so the result does not depend on the thread count).
+    func unary(_ f: @escaping @Sendable (Float) -> Float, derivative: @escaping @Sendable (Float, Float) -> Float) -> Variable {
         let x = value
         var out = x.data
-        out.withUnsafeMutableBufferPointer { o in for i in 0..<o.count { o[i] = f(o[i]) } }
+        out.withUnsafeMutableBufferPointer { o in
+            let O = SendablePointer(o.baseAddress!)
+            Parallel.forEachChunk(count: o.count, chunkSize: 1 << 16) { _, range in for i in range { O[i] = f(O[i]) } }
+        }
         let y = Tensor(unchecked: x.shape, out)
         return Variable(y, inputs: [self]) { g in
             var dx = g.data
             dx.withUnsafeMutableBufferPointer { d in
                 x.data.withUnsafeBufferPointer { xp in
-                    y.data.withUnsafeBufferPointer { yp in for i in 0..<d.count { d[i] *= derivative(xp[i], yp[i]) } }
+                    y.data.withUnsafeBufferPointer { yp in
+                        let D = SendablePointer(d.baseAddress!), X = SendableConstPointer(xp.baseAddress!), Y = SendableConstPointer(yp.baseAddress!)
+                        Parallel.forEachChunk(count: d.count, chunkSize: 1 << 16) { _, range in
+                            for i in range { D[i] *= derivative(X[i], Y[i]) }
+                        }
+                    }
                 }
             }
             return [Tensor(unchecked: g.shape, dx)]

@@ -12,8 +12,9 @@ extension Variable {
         var out = [Float](repeating: 0, count: n * c * ho * wo)
         x.data.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                for p in 0..<(n * c) {
-                    let plane = src.baseAddress! + p * h * w, o = dst.baseAddress! + p * ho * wo
+                let S = SendableConstPointer(src.baseAddress!), D = SendablePointer(dst.baseAddress!)
+                Parallel.forEach(n * c) { p in
+                    let plane = S.base + p * h * w, o = D.base + p * ho * wo
                     for oy in 0..<ho {
                         let (y0, y1, fy) = ys[oy]
                         for ox in 0..<wo {
@@ -29,16 +30,22 @@ extension Variable {
         let shape = x.shape
         return Variable(Tensor(unchecked: [n, c, ho, wo], out), inputs: [self]) { g in
             var dx = [Float](repeating: 0, count: shape.reduce(1, *))
-            for p in 0..<(n * c) {
-                for oy in 0..<ho {
-                    let (y0, y1, fy) = ys[oy]
-                    for ox in 0..<wo {
-                        let (x0, x1, fx) = xs[ox]
-                        let v = g.data[(p * ho + oy) * wo + ox]
-                        dx[(p * h + y0) * w + x0] += v * (1 - fy) * (1 - fx)
-                        dx[(p * h + y0) * w + x1] += v * (1 - fy) * fx
-                        dx[(p * h + y1) * w + x0] += v * fy * (1 - fx)
-                        dx[(p * h + y1) * w + x1] += v * fy * fx
+            g.data.withUnsafeBufferPointer { gp in
+                dx.withUnsafeMutableBufferPointer { dp in
+                    let G = SendableConstPointer(gp.baseAddress!), D = SendablePointer(dp.baseAddress!)
+                    Parallel.forEach(n * c) { p in
+                        let plane = D.base + p * h * w, grad = G.base + p * ho * wo
+                        for oy in 0..<ho {
+                            let (y0, y1, fy) = ys[oy]
+                            for ox in 0..<wo {
+                                let (x0, x1, fx) = xs[ox]
+                                let v = grad[oy * wo + ox]
+                                plane[y0 * w + x0] += v * (1 - fy) * (1 - fx)
+                                plane[y0 * w + x1] += v * (1 - fy) * fx
+                                plane[y1 * w + x0] += v * fy * (1 - fx)
+                                plane[y1 * w + x1] += v * fy * fx
+                            }
+                        }
                     }
                 }
             }

@@ -1,0 +1,39 @@
+import ArgumentParser
+import SegKit
+
+/// `segkit-bench nn`: the reference encoder–decoder's training step and inference.
+struct NNBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nn", abstract: "Median seconds of a training step (8×3×128×128, fwd+bwd+AdamW) and of 1×3×512×512 inference (JSON line).")
+
+    @Option var repeats: Int = 3
+    @Option var batch: Int = 8
+    @Option var size: Int = 128
+    @Option var inferenceSize: Int = 512
+    @Option(help: "Load weights from this safetensors file (else seeded initialisation).")
+    var weights: String?
+    @Option(help: "Write the input tensors and outputs for cross-checking to this folder.")
+    var dump: String?
+
+    func run() throws {
+        let model = EncoderDecoder()
+        if let weights { try model.load(SafeTensors.read(weights).tensors) }
+        var g = SeededGenerator(seed: 1)
+        let x = Tensor.uniform([batch, 3, size, size], low: 0, high: 1, &g)
+        var optimizer = AdamW(model.namedParameters)
+        var forward = 0.0, backward = 0.0
+        let step = try Stopwatch.median(repeats: repeats) {
+            model.zeroGradients()
+            var out: Variable!
+            forward = try Stopwatch.time { out = try model(Variable(x)) }
+            let loss = out.square().mean()
+            backward = Stopwatch.time { loss.backward() }
+            optimizer.step(learningRate: 1e-3)
+        }
+        let big = Tensor.uniform([1, 3, inferenceSize, inferenceSize], low: 0, high: 1, &g)
+        let inference = try Stopwatch.median(repeats: repeats) {
+            _ = try Autodiff.withoutGradients { () throws(SegKitError) in try model(Variable(big)) }
+        }
+        print("{\"train_step\": \(step), \"last_forward\": \(forward), \"last_backward\": \(backward), \"inference\": \(inference), \"parameters\": \(model.parameterCount), \"blas\": \"\(LinearAlgebra.backendName)\", \"threads\": \(Parallel.threadCount)}")
+    }
+}
