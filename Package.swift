@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "SegKitClusteringTests", dependencies: ["SegKitClustering", "_TestSupport"]),
         .testTarget(name: "SegKitRefinementTests", dependencies: ["SegKitRefinement", "_TestSupport"]),
         .testTarget(name: "SegKitNNTests", dependencies: ["SegKitNN", "_TestSupport"]),
-        .testTarget(name: "SegKitEvaluationTests", dependencies: ["SegKitEvaluation", "_TestSupport"]),
+        .testTarget(name: "SegKitEvaluationTests", dependencies: ["SegKitEvaluation", "_TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SegKitSegmentersTests", dependencies: ["SegKitSegmenters", "_TestSupport"]),
         .testTarget(name: "SegKitCLITests", dependencies: ["segkit", "SegKitIO", "_TestSupport"]),
     ]

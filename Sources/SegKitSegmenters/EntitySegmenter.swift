@@ -1,0 +1,87 @@
+import SegKitClustering
+import SegKitRefinement
+
+/// Class-agnostic "segment everything" (the bottom-up paper, §4): per-pixel features →
+/// superpixel pooling → mean-shift → every pixel labelled → connectivity and small-region
+/// clean-up → optional guided-filter refinement → optional multi-resolution refinement (§4.1).
+public struct EntitySegmenter: Sendable {
+    /// Where per-pixel features come from.
+    public enum Model: Sendable {
+        /// A trained embedding network: unit line features, clustered by projective mean-shift.
+        case network(EmbeddingNetwork)
+        /// No network: CIELAB colour and position (joint spatial–range mean-shift, Comaniciu &
+        /// Meer), the classical baseline.
+        case classic
+        /// No network: superpixels merged by agglomerative clustering of their mean CIELAB colour
+        /// until the closest adjacent pair differs by more than `mergeDistance` (ΔE).
+        case mergedSuperpixels
+    }
+
+    public struct Configuration: Sendable, Equatable {
+        /// Longest side (pixels) of the resolutions processed, coarse to fine; each is capped at
+        /// the image's own size. One entry = single resolution. Default [384].
+        public var resolutions: [Int] = [384]
+        /// Superpixels per resolution used to pool features (≥ 16). Default 800.
+        public var superpixels: Int = 800
+        /// Mean-shift bandwidth: for the network, in the projective distance 1 − |cos| (default
+        /// 1 − √2/2, the paper's 45° window); for `classic`, in units of the scaled features
+        /// (default 1).
+        public var bandwidth: Float?
+        /// Segments smaller than this many pixels (at output resolution) are merged into their most
+        /// similar neighbour. Default 64.
+        public var minimumArea: Int = 64
+        /// Refine segment boundaries with a guided filter against the image (two-tricks paper).
+        public var guidedRefinement: Bool = false
+        /// Merge distance in CIELAB ΔE for `.mergedSuperpixels`. Default 14.
+        public var mergeDistance: Float = 14
+        /// Multi-resolution rule: a fine segment whose IoU with a coarse one is at least this
+        /// replaces it (sharper boundary). Default 0.7.
+        public var replaceIoU: Double = 0.7
+        /// Multi-resolution rule: a fine segment lying at least this much inside one coarse segment
+        /// (|f ∩ c| / |f|) and covering at most `maximumSubdivision` of it becomes a new segment.
+        /// Defaults 0.85 and 0.7.
+        public var containment: Double = 0.85
+        public var maximumSubdivision: Double = 0.7
+
+        public init() {}
+
+        func validate() throws(SegKitError) {
+            guard !resolutions.isEmpty, resolutions.allSatisfy({ $0 >= 16 }), superpixels >= 16, minimumArea >= 1,
+                  mergeDistance > 0, (0...1).contains(replaceIoU), (0...1).contains(containment), (0...1).contains(maximumSubdivision)
+            else { throw .invalidArgument("entity segmentation settings out of range (resolutions ≥ 16 px, superpixels ≥ 16, …)") }
+            if let b = bandwidth, !(b > 0) { throw .invalidArgument("bandwidth must be positive") }
+        }
+    }
+
+    /// One output segment.
+    public struct Segment: Sendable, Equatable {
+        /// Its label in ``Result/labels``.
+        public var label: Int32
+        public var area: Int
+        public var boundingBox: BoundingBox
+        /// Confidence in [0, 1]: mean |f·μ| of the segment's pixels for the network model (how well
+        /// its features agree), the fraction of the segment's boundary on image edges otherwise.
+        public var score: Double
+        /// Mean over the processed resolutions of the best IoU between the segment and any segment
+        /// found at that resolution (1 = found identically everywhere).
+        public var stability: Double
+    }
+
+    public struct Result: Sendable {
+        /// Labels contiguous from 0 at the input's size; every pixel belongs to a segment.
+        public var labels: LabelMap
+        public var segments: [Segment]
+        /// Unit features at the finest resolution (network model only), planar d × h × w.
+        public var features: Image<Float>?
+        /// Seconds spent per stage.
+        public var timing: [String: Double]
+    }
+
+    public let model: Model
+    public let configuration: Configuration
+
+    public init(model: Model, configuration: Configuration = .init()) {
+        self.model = model
+        self.configuration = configuration
+    }
+}

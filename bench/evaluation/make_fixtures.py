@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Fixtures for SegKitEvaluation conformance tests, computed by the reference tools:
+- Boundary IoU: boundary-iou-api's mask_to_boundary / boundary_iou (transcribed below from
+  bowenc0221/boundary-iou-api, boundary_iou/utils/boundary_utils.py; it runs on OpenCV's erode);
+- Hungarian matching: scipy.optimize.linear_sum_assignment.
+
+    source bench/venv.sh bench/evaluation/requirements.txt && python bench/evaluation/make_fixtures.py
+"""
+import json
+import os
+
+import cv2
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+OUT = os.path.join(os.path.dirname(__file__), "..", "..", "Tests", "SegKitEvaluationTests", "Fixtures")
+rng = np.random.default_rng(5)
+
+
+def mask_to_boundary(mask, dilation_ratio=0.02):
+    h, w = mask.shape
+    img_diag = np.sqrt(h ** 2 + w ** 2)
+    dilation = int(round(dilation_ratio * img_diag))
+    if dilation < 1:
+        dilation = 1
+    new_mask = cv2.copyMakeBorder(mask, 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=0)
+    kernel = np.ones((3, 3), dtype=np.uint8)
+    new_mask_erode = cv2.erode(new_mask, kernel, iterations=dilation)
+    mask_erode = new_mask_erode[1: h + 1, 1: w + 1]
+    return mask - mask_erode
+
+
+def boundary_iou(gt, dt, dilation_ratio=0.02):
+    gt_b, dt_b = mask_to_boundary(gt, dilation_ratio), mask_to_boundary(dt, dilation_ratio)
+    inter = ((gt_b * dt_b) > 0).sum()
+    union = ((gt_b + dt_b) > 0).sum()
+    return float(inter / union) if union > 0 else 0.0
+
+
+def blob(h, w):
+    yy, xx = np.mgrid[0:h, 0:w]
+    m = np.zeros((h, w), np.uint8)
+    for _ in range(rng.integers(1, 4)):
+        cx, cy, a, b = rng.uniform(0, w), rng.uniform(0, h), rng.uniform(2, w / 2), rng.uniform(2, h / 2)
+        m |= (((xx - cx) / a) ** 2 + ((yy - cy) / b) ** 2 < 1).astype(np.uint8)
+    return m
+
+
+def bits(m):
+    return "".join("1" if v else "0" for v in m.reshape(-1))
+
+
+def boundary_cases():
+    cases = []
+    for (h, w) in [(20, 30), (64, 48), (5, 7), (100, 100), (37, 91)]:
+        for _ in range(4):
+            gt, dt = blob(h, w), blob(h, w)
+            cases.append({"h": h, "w": w, "gt": bits(gt), "dt": bits(dt), "gtBoundary": bits(mask_to_boundary(gt)),
+                          "iou": boundary_iou(gt, dt)})
+        full, other = np.ones((h, w), np.uint8), blob(h, w)
+        cases.append({"h": h, "w": w, "gt": bits(full), "dt": bits(other), "gtBoundary": bits(mask_to_boundary(full)),
+                      "iou": boundary_iou(full, other)})
+    return cases
+
+
+def hungarian_cases():
+    cases = []
+    for (n, m) in [(1, 1), (3, 3), (5, 3), (3, 7), (8, 8), (12, 9)]:
+        for kind in ("uniform", "ties", "integer"):
+            if kind == "uniform":
+                cost = rng.uniform(0, 1, (n, m))
+            elif kind == "ties":
+                cost = rng.integers(0, 3, (n, m)).astype(float)
+            else:
+                cost = rng.integers(-50, 50, (n, m)).astype(float)
+            for maximize in (False, True):
+                rows, cols = linear_sum_assignment(cost, maximize=maximize)
+                cases.append({"cost": cost.tolist(), "maximize": maximize, "rows": rows.tolist(), "cols": cols.tolist(),
+                              "total": float(cost[rows, cols].sum())})
+    return cases
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    with open(os.path.join(OUT, "boundary_iou.json"), "w") as f:
+        json.dump({"generator": "bench/evaluation/make_fixtures.py", "cases": boundary_cases()}, f, separators=(",", ":"))
+    with open(os.path.join(OUT, "hungarian.json"), "w") as f:
+        json.dump({"generator": "bench/evaluation/make_fixtures.py", "cases": hungarian_cases()}, f, separators=(",", ":"))
+
+
+if __name__ == "__main__":
+    main()
