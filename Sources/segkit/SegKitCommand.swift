@@ -18,7 +18,7 @@ struct SegKitCommand: ParsableCommand {
             Exit status: 0 success, 1 bad input or failure (one line on stderr), 2 usage error.
             """,
         version: segKitVersion,
-        subcommands: [InfoCommand.self, ConvertCommand.self, OverlayCommand.self, ScenesCommand.self, ClusterCommand.self, SuperpixelsCommand.self, FilterCommand.self, TrainCommand.self, SegmentCommand.self]
+        subcommands: [InfoCommand.self, ConvertCommand.self, OverlayCommand.self, ScenesCommand.self, ClusterCommand.self, SuperpixelsCommand.self, FilterCommand.self, TrainCommand.self, SegmentCommand.self, EvalCommand.self]
     )
 
     /// Parses and runs, mapping usage errors to exit code 2 (ArgumentParser's default is 64).

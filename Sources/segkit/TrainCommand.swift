@@ -99,10 +99,10 @@ struct TrainEntityCommand: ParsableCommand {
             if let resume {
                 let saved = try SafeTensors.read(resume)
                 try SegKitError.attributed(to: resume) { () throws(SegKitError) in try trainer.resume(from: saved.tensors) }
-                print("resumed from \(resume) at step \(trainer.step)")
+                writeLine("resumed from \(resume) at step \(trainer.step)")
             }
             let checkpointPath = String(out.dropLast(".safetensors".count)) + ".checkpoint.safetensors"
-            print("training \(trainer.network.parameterCount) parameters, d = \(dimension), \(steps) steps of \(batch) × \(size)²")
+            writeLine("training \(trainer.network.parameterCount) parameters, d = \(dimension), \(steps) steps of \(batch) × \(size)²")
             var progress = Progress(total: steps - trainer.step, label: "train", quiet: quiet)
             var window = (images: 0, seconds: 0.0)
             while trainer.step < steps {
@@ -114,7 +114,7 @@ struct TrainEntityCommand: ParsableCommand {
                 progress.advance()
                 let s = trainer.step
                 if s % logEvery == 0 || s == steps {
-                    print("step \(s): loss \(f(components.total)) (a \(f(components.attraction)) r \(f(components.repulsion)) "
+                    writeLine("step \(s): loss \(f(components.total)) (a \(f(components.attraction)) r \(f(components.repulsion)) "
                         + "s \(f(components.segment)) rc \(f(components.regionalContrast)) g \(f(components.gradient)) "
                         + "u \(f(components.unitLength))\(components.skippedSegmentSpace > 0 ? ", segment space skipped ×\(components.skippedSegmentSpace)" : "")), "
                         + "\(f(Float(Double(window.images) / window.seconds))) images/s")
@@ -122,7 +122,7 @@ struct TrainEntityCommand: ParsableCommand {
                 }
                 if (validateEvery > 0 && s % validateEvery == 0) || s == steps {
                     let v = try validation(trainer)
-                    print("validation at step \(s): intra-entity |cos| \(f(Float(v.intraEntity))), inter-mean |cos| \(f(Float(v.interMean)))")
+                    writeLine("validation at step \(s): intra-entity |cos| \(f(Float(v.intraEntity))), inter-mean |cos| \(f(Float(v.interMean)))")
                 }
                 if (checkpointEvery > 0 && s % checkpointEvery == 0) || s == steps {
                     let state = trainer.checkpoint
@@ -132,7 +132,7 @@ struct TrainEntityCommand: ParsableCommand {
             try SafeTensors.write(trainer.network.stateDictionary,
                                   metadata: EntityModelMetadata.modelMetadata(c.network, extra: ["steps": String(steps), "seed": String(seed)]),
                                   to: out)
-            print("wrote \(out)")
+            writeLine("wrote \(out)")
         }
     }
 

@@ -24,11 +24,17 @@ func printError(_ error: SegKitError) {
 }
 
 /// Writes text to the standard error stream, unbuffered.
-func writeStandardError(_ text: String) {
+func writeStandardError(_ text: String) { writeUnbuffered(2, text) }
+
+/// Writes a line to standard output immediately (long runs log through pipes and files, where
+/// `print` would hold lines back in its buffer).
+func writeLine(_ text: String) { writeUnbuffered(1, text + "\n") }
+
+private func writeUnbuffered(_ descriptor: Int32, _ text: String) {
     var bytes = Array(text.utf8)
     var offset = 0
     while offset < bytes.count {
-        let n = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress! + offset, $0.count - offset) }
+        let n = bytes.withUnsafeMutableBytes { write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
         if n <= 0 { return }
         offset += n
     }

@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import SegKit
+
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Evaluate segmentations against ground truth.",
+        discussion: """
+            --pred and --gt are label-map files or folders. In folders, ground-truth files NAME.png or
+            NAME-labels.png are paired with predictions NAME/labels.png (the layout `segkit segment`
+            writes), NAME.png or NAME-labels.png. Label maps are 16-bit label PNGs or integer .npy.
+            """,
+        subcommands: [EvalEntityCommand.self, EvalSuperpixelsCommand.self])
+}
+
+/// Options every `eval` task shares.
+struct EvalOptions: ParsableArguments {
+    @Option(help: "Prediction label map or folder.")
+    var pred: String
+
+    @Option(help: "Ground-truth label map or folder.")
+    var gt: String
+
+    @Option(help: "Write the summary and per-image results as JSON.")
+    var json: String?
+
+    @Option(help: "Write per-image results as CSV.")
+    var perImage: String?
+
+    @Flag(help: "No progress output.")
+    var quiet = false
+
+    @OptionGroup var decoding: DecodingOptions
+
+    /// (name, prediction path, ground-truth path) for every ground-truth map.
+    func pairs() throws(SegKitError) -> [(name: String, prediction: String, groundTruth: String)] {
+        switch (FileAccess.kind(gt), FileAccess.kind(pred)) {
+        case (.file, .file):
+            return [(baseName(gt), pred, gt)]
+        case (.directory, .directory):
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: gt)) ?? [])
+                .filter { ["png", "npy"].contains(FileAccess.fileExtension($0)) }.sorted()
+            guard !names.isEmpty else { throw SegKitError(.invalidArgument, "no ground-truth label maps (.png, .npy) found", path: gt) }
+            return try names.map { (file) throws(SegKitError) in
+                var stem = baseName(file)
+                if stem.hasSuffix("-labels") { stem = String(stem.dropLast(7)) }
+                let candidates = ["\(pred)/\(stem)/labels.png", "\(pred)/\(stem).png", "\(pred)/\(stem)-labels.png", "\(pred)/\(stem).npy"]
+                guard let p = candidates.first(where: { FileAccess.kind($0) == .file }) else {
+                    throw SegKitError(.fileSystem, "no prediction for \(stem) (looked for \(stem)/labels.png, \(stem).png, \(stem)-labels.png)", path: pred)
+                }
+                return (stem, p, gt + "/" + file)
+            }
+        case (.missing, _): throw SegKitError(.fileSystem, "no such file or folder", path: gt)
+        case (_, .missing): throw SegKitError(.fileSystem, "no such file or folder", path: pred)
+        default: throw SegKitError(.invalidArgument, "--pred and --gt must both be files or both folders", path: pred)
+        }
+    }
+
+    func writeJSON<T: Encodable>(_ value: T) throws(SegKitError) {
+        guard let json else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        guard let data = try? encoder.encode(value) else { throw SegKitError(.invalidArgument, "cannot encode results", path: json) }
+        try FileAccess.writeAtomically(Array(data), to: json)
+    }
+
+    func writeCSV(header: String, rows: [String]) throws(SegKitError) {
+        guard let perImage else { return }
+        try FileAccess.writeAtomically(Array(([header] + rows).joined(separator: "\n").utf8) + [10], to: perImage)
+    }
+}
+
+/// A fixed-point rendering of a metric for tables.
+func decimal(_ x: Double, _ places: Int = 4) -> String {
+    let scale = (0..<places).reduce(1.0) { r, _ in r * 10 }
+    let v = (x * scale).rounded() / scale
+    var s = "\(v)"
+    if let dot = s.firstIndex(of: ".") {
+        let decimals = s.distance(from: dot, to: s.endIndex) - 1
+        if decimals < places { s += String(repeating: "0", count: places - decimals) }
+    }
+    return s
+}
