@@ -9,6 +9,7 @@ struct ClusterCommand: ParsableCommand {
         discussion: """
             Algorithms:
               kmeans              k-means (scikit-learn semantics: k-means++, --restarts, --tolerance); needs --k
+              minibatch-kmeans    mini-batch k-means for millions of rows (--batch-size); needs --k
               spherical-kmeans    cosine k-means on L2-normalised rows; needs --k
               projective-kmeans   sign-invariant k-means on lines (bottom-up paper Eq. 4); needs --k
               meanshift           mean-shift; needs --bandwidth (distance in --geometry: Euclidean ‖x−c‖,
@@ -20,14 +21,14 @@ struct ClusterCommand: ParsableCommand {
             """)
 
     enum Algorithm: String, ExpressibleByArgument, CaseIterable {
-        case kmeans, sphericalKMeans = "spherical-kmeans", projectiveKMeans = "projective-kmeans", meanshift, em, ncut
+        case kmeans, minibatchKMeans = "minibatch-kmeans", sphericalKMeans = "spherical-kmeans", projectiveKMeans = "projective-kmeans", meanshift, em, ncut
     }
 
     enum Affinity: String, ExpressibleByArgument, CaseIterable {
         case cosine, gaussian, knn
     }
 
-    @Argument(help: "Algorithm: kmeans | spherical-kmeans | projective-kmeans | meanshift | em | ncut.")
+    @Argument(help: "Algorithm: kmeans | minibatch-kmeans | spherical-kmeans | projective-kmeans | meanshift | em | ncut.")
     var algorithm: Algorithm
 
     @Option(help: "Feature matrix, .npy of shape (N, D), any numeric dtype.")
@@ -63,6 +64,9 @@ struct ClusterCommand: ParsableCommand {
     @Option(help: "Iteration limit (k-means variants, mean-shift); EM iterations for em.")
     var maxIterations: Int?
 
+    @Option(help: "Mini-batch size for minibatch-kmeans.")
+    var batchSize: Int = 1024
+
     @Option(help: "k-means tolerance, relative to the mean feature variance.")
     var tolerance: Double = 1e-4
 
@@ -91,7 +95,7 @@ struct ClusterCommand: ParsableCommand {
         default:
             guard let k = clusterCount, k >= 1 else { throw ValidationError("\(algorithm.rawValue) needs --k ≥ 1") }
         }
-        guard restarts >= 1, (maxIterations ?? 1) >= 1, tolerance >= 0, temperature > 0, neighbors >= 1 else {
+        guard restarts >= 1, (maxIterations ?? 1) >= 1, tolerance >= 0, temperature > 0, neighbors >= 1, batchSize >= 1 else {
             throw ValidationError("--restarts, --max-iterations and --neighbors must be ≥ 1, --tolerance ≥ 0, --temperature > 0")
         }
         _ = try parsedSeeding()
@@ -149,6 +153,12 @@ struct ClusterCommand: ParsableCommand {
             c.tolerance = tolerance
             c.seed = seed
             return try KMeans.fit(x, weights: w, configuration: c)
+        case .minibatchKMeans:
+            var c = MiniBatchKMeans.Configuration(clusterCount: k)
+            c.batchSize = batchSize
+            if let maxIterations { c.epochs = maxIterations }
+            c.seed = seed
+            return try MiniBatchKMeans.fit(x, weights: w, configuration: c)
         case .sphericalKMeans, .projectiveKMeans:
             var c = SphericalKMeans.Configuration(clusterCount: k)
             c.restarts = restarts

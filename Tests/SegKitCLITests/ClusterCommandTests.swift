@@ -10,7 +10,7 @@ import SegKitIO
         return folder
     }
 
-    @Test(arguments: ["kmeans", "spherical-kmeans", "projective-kmeans", "em", "ncut"])
+    @Test(arguments: ["kmeans", "minibatch-kmeans", "spherical-kmeans", "projective-kmeans", "em", "ncut"])
     func clustersAndWritesContiguousLabels(algorithm: String) throws {
         let (x, truth) = Clusters.orthogonalDirections(k: 4, perCluster: 30, dimension: 8, noise: 0.05, randomSigns: false, seed: 3)
         let folder = try write(x)

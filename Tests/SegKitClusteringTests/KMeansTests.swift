@@ -125,3 +125,28 @@ func bruteForceLloyd(_ x: FeatureMatrix, _ initial: [Float], k: Int, iterations:
         #expect(throws: SegKitError.self) { try KMeans.fit(x, configuration: given) }
     }
 }
+
+@Suite struct MiniBatchKMeansTests {
+    @Test func findsTheBlobsAndStaysCloseToFullKMeans() throws {
+        let (x, truth) = Clusters.blobs(k: 8, perCluster: 600, dimension: 6, spread: 0.6, seed: 70)
+        var c = MiniBatchKMeans.Configuration(clusterCount: 8)
+        c.batchSize = 256
+        c.epochs = 5
+        let mini = try MiniBatchKMeans.fit(x, configuration: c)
+        var full = KMeans.Configuration(clusterCount: 8)
+        full.restarts = 3
+        let exact = try KMeans.fit(x, configuration: full)
+        #expect(Clusters.adjustedRandIndex(mini.labels, truth) > 0.99)
+        #expect(mini.objective <= exact.objective * 1.05)
+        let again = try MiniBatchKMeans.fit(x, configuration: c)
+        #expect(again == mini, "deterministic for a seed")
+    }
+
+    @Test func badInput() throws {
+        let x = try FeatureMatrix(count: 3, dimension: 1, values: [0, 1, 2])
+        var c = MiniBatchKMeans.Configuration(clusterCount: 2)
+        c.batchSize = 0
+        #expect(throws: SegKitError.self) { try MiniBatchKMeans.fit(x, configuration: c) }
+        #expect(throws: SegKitError.self) { try MiniBatchKMeans.fit(x, configuration: .init(clusterCount: 4)) }
+    }
+}
