@@ -31,6 +31,30 @@ public struct AffinityGraph: Sendable, Equatable {
         storage = .dense(weights)
     }
 
+    /// A sparse graph from weighted edges (i, j, w); each edge is used in both directions and
+    /// repeated edges add up.
+    /// - Throws: when an index is out of range or a weight is negative or not finite.
+    public init(nodeCount n: Int, edges: [(Int, Int, Float)]) throws(SegKitError) {
+        guard n >= 1 else { throw .invalidArgument("a graph needs at least one node") }
+        var rows = [[Int32: Float]](repeating: [:], count: n)
+        for (i, j, w) in edges {
+            guard i >= 0, j >= 0, i < n, j < n, w.isFinite, w >= 0 else {
+                throw .invalidArgument("edge (\(i), \(j), \(w)) is out of range or has an invalid weight")
+            }
+            rows[i][Int32(j), default: 0] += w
+            if i != j { rows[j][Int32(i), default: 0] += w }
+        }
+        var start = [0], columns: [Int32] = [], weights: [Float] = []
+        for row in rows {
+            for (j, w) in row.sorted(by: { $0.key < $1.key }) {
+                columns.append(j)
+                weights.append(w)
+            }
+            start.append(columns.count)
+        }
+        self.init(nodeCount: n, storage: .sparse(rowStart: start, columns: columns, weights: weights))
+    }
+
     init(nodeCount: Int, storage: Storage) {
         self.nodeCount = nodeCount
         self.storage = storage

@@ -12,12 +12,25 @@ struct NNBench: ParsableCommand {
     @Option var inferenceSize: Int = 512
     @Option(help: "Load weights from this safetensors file (else seeded initialisation).")
     var weights: String?
-    @Option(help: "Write the input tensors and outputs for cross-checking to this folder.")
-    var dump: String?
+    @Option(help: "Cross-check mode: write weights (unless --weights), input, output and all parameter gradients of mean(output²) for a [2, 3, 32, 32] input to this folder, then stop.")
+    var check: String?
 
     func run() throws {
         let model = EncoderDecoder()
         if let weights { try model.load(SafeTensors.read(weights).tensors) }
+        if let check {
+            var g = SeededGenerator(seed: 2)
+            let x = Tensor.uniform([2, 3, 32, 32], low: 0, high: 1, &g)
+            let out = try model(Variable(x))
+            let loss = out.square().mean()
+            loss.backward()
+            if weights == nil { try SafeTensors.write(model.stateDictionary, to: check + "/weights.safetensors") }
+            var tensors: [String: Tensor] = ["input": x, "output": out.value, "loss": loss.value]
+            for (name, p) in model.namedParameters { tensors["grad." + name] = p.gradient! }
+            try SafeTensors.write(tensors, to: check + "/results.safetensors")
+            print("{\"loss\": \(loss.value.scalar)}")
+            return
+        }
         var g = SeededGenerator(seed: 1)
         let x = Tensor.uniform([batch, 3, size, size], low: 0, high: 1, &g)
         var optimizer = AdamW(model.namedParameters)

@@ -69,18 +69,18 @@ extension Variable {
                                     for ch in 0..<cg {
                                         let scale = gm[g * cg + ch]
                                         let start = base + ch * spatial
-                                        var sg: Float = 0, sb: Float = 0, sd: Float = 0, sdx: Float = 0
+                                        // Double sums: Σdx̂ is a small difference of many terms, and
+                                        // its error would shift every input gradient of the group.
+                                        var sg = 0.0, sb = 0.0
                                         for t in start..<(start + spatial) {
-                                            let gy = G[t], xh = NZ[t]
-                                            sg += gy * xh
+                                            let gy = Double(G[t])
+                                            sg += gy * Double(NZ[t])
                                             sb += gy
-                                            sd += gy * scale
-                                            sdx += gy * scale * xh
                                         }
-                                        PG[block * cg + ch] = sg
-                                        PB[block * cg + ch] = sb
-                                        sumD += Double(sd)
-                                        sumDX += Double(sdx)
+                                        PG[block * cg + ch] = Float(sg)
+                                        PB[block * cg + ch] = Float(sb)
+                                        sumD += sb * Double(scale)
+                                        sumDX += sg * Double(scale)
                                     }
                                     let invM = inverses[block] / Float(m)
                                     let meanD = Float(sumD), meanDX = Float(sumDX)
