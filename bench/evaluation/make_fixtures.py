@@ -12,6 +12,8 @@ import os
 import cv2
 import numpy as np
 from scipy.optimize import linear_sum_assignment
+from scipy.stats import entropy
+from sklearn.metrics import mutual_info_score, rand_score
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "..", "Tests", "SegKitEvaluationTests", "Fixtures")
 rng = np.random.default_rng(5)
@@ -80,10 +82,56 @@ def hungarian_cases():
     return cases
 
 
+def region_cases():
+    """Rand index (scikit-learn's rand_score) and variation of information (entropies and
+    mutual information in nats, scikit-learn) of random label maps; void pixels (-1) removed."""
+    cases = []
+    for (h, w, ks, kg) in [(8, 9, 3, 4), (20, 17, 6, 5), (5, 5, 1, 3), (30, 30, 12, 7)]:
+        s_map = rng.integers(0, ks, (h, w))
+        g_map = np.where(rng.random((h, w)) < 0.1, -1, rng.integers(0, kg, (h, w)))
+        keep = g_map.reshape(-1) >= 0
+        a, b = g_map.reshape(-1)[keep], s_map.reshape(-1)[keep]
+        vi = entropy(np.bincount(a)) + entropy(np.bincount(b)) - 2 * mutual_info_score(a, b)
+        cases.append({"h": h, "w": w, "segmentation": s_map.reshape(-1).tolist(), "truth": g_map.reshape(-1).tolist(),
+                      "rand": float(rand_score(a, b)), "vi": float(vi)})
+    return cases
+
+
+def semantic_cases():
+    """STEGO-style evaluation: Hungarian (scipy) on the confusion matrix, then accuracy and mIoU."""
+    cases = []
+    for (classes, clusters) in [(4, 4), (5, 7), (6, 6)]:
+        truth = rng.integers(-1, classes, (40, 30))
+        noise = rng.random((40, 30)) < 0.3
+        permutation = rng.permutation(clusters)
+        pred = np.where(noise, rng.integers(0, clusters, (40, 30)), permutation[np.clip(truth, 0, None) % clusters])
+        keep = truth >= 0
+        conf = np.zeros((classes, clusters), np.int64)
+        np.add.at(conf, (truth[keep], pred[keep]), 1)
+        rows, cols = linear_sum_assignment(conf.T, maximize=True)  # clusters × classes
+        mapping = -np.ones(clusters, np.int64)
+        mapping[rows] = cols
+        mapped = np.where(mapping[pred] >= 0, mapping[pred], -1)
+        ious = []
+        for c in range(classes):
+            tp = np.sum((truth == c) & (mapped == c))
+            union = np.sum(truth == c) + np.sum((mapped == c) & keep) - tp
+            if union > 0:
+                ious.append(tp / union)
+        acc = np.sum((mapped == truth) & keep) / np.sum(keep)
+        cases.append({"h": 40, "w": 30, "classes": classes, "clusters": clusters, "prediction": pred.reshape(-1).tolist(),
+                      "truth": truth.reshape(-1).tolist(), "accuracy": float(acc), "miou": float(np.mean(ious))})
+    return cases
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     with open(os.path.join(OUT, "boundary_iou.json"), "w") as f:
         json.dump({"generator": "bench/evaluation/make_fixtures.py", "cases": boundary_cases()}, f, separators=(",", ":"))
+    with open(os.path.join(OUT, "regions.json"), "w") as f:
+        json.dump({"generator": "bench/evaluation/make_fixtures.py", "cases": region_cases()}, f, separators=(",", ":"))
+    with open(os.path.join(OUT, "semantic.json"), "w") as f:
+        json.dump({"generator": "bench/evaluation/make_fixtures.py", "cases": semantic_cases()}, f, separators=(",", ":"))
     with open(os.path.join(OUT, "hungarian.json"), "w") as f:
         json.dump({"generator": "bench/evaluation/make_fixtures.py", "cases": hungarian_cases()}, f, separators=(",", ":"))
 
