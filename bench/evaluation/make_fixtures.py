@@ -124,6 +124,113 @@ def semantic_cases():
     return cases
 
 
+def pq_reference(images, categories):
+    """panopticapi's pq_compute_single_core and PQStat.pq_average (cocodataset/panopticapi,
+    panopticapi/evaluation.py), transcribed for in-memory images."""
+    OFFSET, VOID = 256 * 256 * 256, 0
+    stats = {c["id"]: {"iou": 0.0, "tp": 0, "fp": 0, "fn": 0} for c in categories}
+    for gt_ann, pan_gt, pred_ann, pan_pred in images:
+        gt_segms = {el["id"]: dict(el) for el in gt_ann}
+        pred_segms = {el["id"]: dict(el) for el in pred_ann}
+        labels, counts = np.unique(pan_pred, return_counts=True)
+        for label, cnt in zip(labels, counts):
+            if label == VOID:
+                continue
+            pred_segms[label]["area"] = cnt
+        gt_pred = pan_gt.astype(np.uint64) * OFFSET + pan_pred.astype(np.uint64)
+        gt_pred_map = {}
+        labels, counts = np.unique(gt_pred, return_counts=True)
+        for label, inter in zip(labels, counts):
+            gt_pred_map[(label // OFFSET, label % OFFSET)] = inter
+        gt_matched, pred_matched = set(), set()
+        for (g, p), inter in gt_pred_map.items():
+            if g not in gt_segms or p not in pred_segms or gt_segms[g]["iscrowd"] == 1:
+                continue
+            if gt_segms[g]["category_id"] != pred_segms[p]["category_id"]:
+                continue
+            union = pred_segms[p]["area"] + gt_segms[g]["area"] - inter - gt_pred_map.get((VOID, p), 0)
+            iou = inter / union
+            if iou > 0.5:
+                stats[gt_segms[g]["category_id"]]["tp"] += 1
+                stats[gt_segms[g]["category_id"]]["iou"] += iou
+                gt_matched.add(g)
+                pred_matched.add(p)
+        crowd = {}
+        for g, info in gt_segms.items():
+            if g in gt_matched:
+                continue
+            if info["iscrowd"] == 1:
+                crowd[info["category_id"]] = g
+                continue
+            stats[info["category_id"]]["fn"] += 1
+        for p, info in pred_segms.items():
+            if p in pred_matched:
+                continue
+            inter = gt_pred_map.get((VOID, p), 0)
+            if info["category_id"] in crowd:
+                inter += gt_pred_map.get((crowd[info["category_id"]], p), 0)
+            if inter / info["area"] > 0.5:
+                continue
+            stats[info["category_id"]]["fp"] += 1
+
+    def average(isthing):
+        pq = sq = rq = 0.0
+        n = 0
+        for c in categories:
+            if isthing is not None and (c["isthing"] == 1) != isthing:
+                continue
+            s = stats[c["id"]]
+            tp, fp, fn = s["tp"], s["fp"], s["fn"]
+            if tp + fp + fn == 0:
+                continue
+            n += 1
+            pq += s["iou"] / (tp + 0.5 * fp + 0.5 * fn)
+            sq += s["iou"] / tp if tp != 0 else 0
+            rq += tp / (tp + 0.5 * fp + 0.5 * fn)
+        return {"pq": pq / n, "sq": sq / n, "rq": rq / n, "n": n} if n else {"pq": 0, "sq": 0, "rq": 0, "n": 0}
+
+    return {"all": average(None), "things": average(True), "stuff": average(False)}
+
+
+def panoptic_cases():
+    """Random panoptic pairs: shifted blobs, crowd regions, VOID, category confusions."""
+    cases = []
+    categories = [{"id": 1, "isthing": 1}, {"id": 2, "isthing": 1}, {"id": 3, "isthing": 0}, {"id": 4, "isthing": 0}]
+    for _ in range(3):
+        images = []
+        for _ in range(4):
+            h, w = 24, 32
+            gt = np.zeros((h, w), np.int64)
+            gt_ann = []
+            for k in range(1, rng.integers(3, 7)):
+                m = blob(h, w).astype(bool)
+                gt[m] = k
+            for k in np.unique(gt):
+                if k == 0:
+                    continue
+                gt_ann.append({"id": int(k), "category_id": int(rng.integers(1, 5)), "iscrowd": int(rng.random() < 0.2),
+                               "area": int((gt == k).sum())})
+            gt[rng.random((h, w)) < 0.05] = 0  # VOID speckles (annotation areas stay, as in real data)
+            pred = np.roll(gt, int(rng.integers(-3, 4)), axis=1)
+            pred[rng.random((h, w)) < 0.03] = 0
+            extra = blob(h, w).astype(bool) & (rng.random((h, w)) < 0.5)
+            pred[extra] = 40
+            pred_ann = []
+            for k in np.unique(pred):
+                if k == 0:
+                    continue
+                same = [a for a in gt_ann if a["id"] == k]
+                cat = same[0]["category_id"] if same and rng.random() < 0.85 else int(rng.integers(1, 5))
+                pred_ann.append({"id": int(k), "category_id": cat, "iscrowd": 0})
+            images.append((gt_ann, gt, pred_ann, pred))
+        result = pq_reference(images, categories)
+        cases.append({"categories": categories, "h": 24, "w": 32,
+                      "images": [{"gt": g, "gtIds": gi.reshape(-1).tolist(), "pred": p, "predIds": pi.reshape(-1).tolist()}
+                                 for g, gi, p, pi in images],
+                      "result": result})
+    return cases
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     with open(os.path.join(OUT, "boundary_iou.json"), "w") as f:
@@ -132,6 +239,8 @@ def main():
         json.dump({"generator": "bench/evaluation/make_fixtures.py", "cases": region_cases()}, f, separators=(",", ":"))
     with open(os.path.join(OUT, "semantic.json"), "w") as f:
         json.dump({"generator": "bench/evaluation/make_fixtures.py", "cases": semantic_cases()}, f, separators=(",", ":"))
+    with open(os.path.join(OUT, "panoptic.json"), "w") as f:
+        json.dump({"generator": "bench/evaluation/make_fixtures.py", "cases": panoptic_cases()}, f, separators=(",", ":"))
     with open(os.path.join(OUT, "hungarian.json"), "w") as f:
         json.dump({"generator": "bench/evaluation/make_fixtures.py", "cases": hungarian_cases()}, f, separators=(",", ":"))
 
