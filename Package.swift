@@ -51,7 +51,7 @@ let package = Package(
             name: "SegKitSegmenters",
             dependencies: ["SegKitCore", "SegKitClustering", "SegKitRefinement", "SegKitNN"],
             swiftSettings: tuning),
-        .target(name: "SegKitIO", dependencies: ["SegKitCore", "SegKitNN", "CSegKitPNG", "CTurboJPEG"], swiftSettings: tuning),
+        .target(name: "SegKitIO", dependencies: ["SegKitCore", "SegKitNN", "SegKitEvaluation", "CSegKitPNG", "CTurboJPEG"], swiftSettings: tuning),
         .target(
             name: "SegKit",
             dependencies: [

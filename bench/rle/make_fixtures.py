@@ -112,10 +112,67 @@ def merge_cases():
     return cases
 
 
+def cocoeval_cases():
+    """pycocotools COCOeval on a small generated dataset: polygons, RLEs, crowd regions, tiny
+    masks, duplicate and tied-score detections, an image without annotations."""
+    import copy
+    from pycocotools.coco import COCO
+    from pycocotools.cocoeval import COCOeval
+    images = [{"id": i + 1, "width": 64 + 8 * i, "height": 48 + 4 * i, "file_name": f"{i}.png"} for i in range(6)]
+    categories = [{"id": c, "name": f"c{c}"} for c in (1, 2, 5)]
+    annotations, results, aid = [], [], 1
+    for im in images[:-1]:
+        h, w = im["height"], im["width"]
+        for _ in range(int(rng.integers(1, 6))):
+            m = blobs(h, w, rng.uniform(0.05, 0.3))
+            if m.sum() == 0:
+                continue
+            r = enc(m)
+            crowd = int(rng.random() < 0.15)
+            seg = {"size": [h, w], "counts": r["counts"].decode()} if (crowd or rng.random() < 0.5) else \
+                [[float(v) for v in (rng.uniform(0, w), rng.uniform(0, h), rng.uniform(0, w), rng.uniform(0, h), rng.uniform(0, w), rng.uniform(0, h))]]
+            if isinstance(seg, list):
+                rr = mask_utils.merge(mask_utils.frPyObjects(seg, h, w))
+                area, box = float(mask_utils.area(rr)), [float(v) for v in mask_utils.toBbox(rr)]
+            else:
+                area, box = float(mask_utils.area(r)), [float(v) for v in mask_utils.toBbox(r)]
+            if area == 0:
+                continue
+            cat = int(rng.choice([1, 2, 5]))
+            annotations.append({"id": aid, "image_id": im["id"], "category_id": cat, "segmentation": seg, "area": area,
+                                "bbox": box, "iscrowd": crowd})
+            aid += 1
+            for _ in range(int(rng.integers(0, 3))):  # noisy detections of this object
+                dm = np.roll(m, int(rng.integers(-3, 4)), axis=1) if rng.random() < 0.8 else blobs(h, w, 0.2)
+                if dm.sum() == 0:
+                    continue
+                dr = enc(dm)
+                score = float(np.round(rng.uniform(0, 1), 1))  # rounding creates score ties
+                results.append({"image_id": im["id"], "category_id": cat if rng.random() < 0.8 else int(rng.choice([1, 2, 5])),
+                                "segmentation": {"size": [h, w], "counts": dr["counts"].decode()},
+                                "bbox": [float(v) for v in mask_utils.toBbox(dr)], "score": score})
+    dataset = {"images": images, "annotations": annotations, "categories": categories}
+    out = {"dataset": dataset, "results": results}
+    for iou_type, use_cats in (("bbox", 1), ("segm", 1), ("segm", 0)):
+        gt = COCO()
+        gt.dataset = copy.deepcopy(dataset)
+        gt.createIndex()
+        dt = gt.loadRes(copy.deepcopy(results))
+        e = COCOeval(gt, dt, iou_type)
+        e.params.useCats = use_cats
+        e.evaluate()
+        e.accumulate()
+        e.summarize()
+        out[f"{iou_type}_{use_cats}"] = [float(v) for v in e.stats]
+    return out
+
+
 def main():
     data = {"generator": "bench/rle/make_fixtures.py", "pycocotools": getattr(mask_utils, "__version__", "unknown"),
             "masks": mask_cases(), "polygons": polygon_cases(), "boxes": box_cases(), "iou": iou_cases(), "merge": merge_cases()}
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
+    with open(os.path.join(os.path.dirname(OUT), "cocoeval_conformance.json"), "w") as f:
+        json.dump(cocoeval_cases(), f, separators=(",", ":"))
     with open(OUT, "w") as f:
         json.dump(data, f, separators=(",", ":"))
     print(f"wrote {os.path.relpath(OUT)} ({os.path.getsize(OUT)} bytes)", file=sys.stderr)

@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+import SegKitEvaluation
+import SegKitIO
+
+/// The 12 summary numbers equal pycocotools' COCOeval (bench/rle/make_fixtures.py).
+@Suite struct COCOEvaluationConformanceTests {
+    let fixture: [String: Any]
+    init() throws { fixture = try Fixtures.json("cocoeval_conformance.json") }
+
+    func inputs() throws -> (COCODataset, [COCOResult]) {
+        let dataset = try COCODataset(jsonBytes: JSONSerialization.data(withJSONObject: fixture["dataset"]!))
+        let results = try COCOResult.decodeList(jsonBytes: JSONSerialization.data(withJSONObject: fixture["results"]!))
+        return (dataset, results)
+    }
+
+    @Test(arguments: [("bbox", true), ("segm", true), ("segm", false)])
+    func statsMatchPycocotools(type: String, useCategories: Bool) throws {
+        let (dataset, results) = try inputs()
+        var p = COCOEvaluation.Parameters()
+        p.useCategories = useCategories
+        let result = try dataset.evaluate(results: results, type: type == "bbox" ? .bbox : .segm, parameters: p)
+        let expected = (fixture["\(type)_\(useCategories ? 1 : 0)"] as! [NSNumber]).map(\.doubleValue)
+        for i in 0..<12 { #expect(abs(result.stats[i] - expected[i]) < 1e-6, "\(type) stat \(i): \(result.stats[i]) vs \(expected[i])") }
+    }
+
+    @Test func perfectResultsScoreOne() throws {
+        let (dataset, _) = try inputs()
+        let results = dataset.annotations.filter { !$0.isCrowd }.map {
+            COCOResult(imageID: $0.imageID, categoryID: $0.categoryID, segmentation: $0.segmentation, bbox: $0.bbox, score: 1)
+        }
+        let r = try dataset.evaluate(results: results, type: .segm)
+        #expect(abs(r.stats[0] - 1) < 1e-9)
+        let boundary = try dataset.evaluate(results: results, type: .boundary)
+        #expect(abs(boundary.stats[0] - 1) < 1e-9)
+    }
+
+    @Test func unknownImagesAreRejected() throws {
+        let (dataset, _) = try inputs()
+        let bad = [COCOResult(imageID: 999, categoryID: 1, segmentation: nil, bbox: BoundingBox(x: 0, y: 0, width: 1, height: 1), score: 1)]
+        #expect(throws: SegKitError.self) { try dataset.evaluate(results: bad, type: .bbox) }
+    }
+}
