@@ -11,7 +11,8 @@ struct EvalCommand: ParsableCommand {
             NAME-labels.png are paired with predictions NAME/labels.png (the layout `segkit segment`
             writes), NAME.png or NAME-labels.png. Label maps are 16-bit label PNGs or integer .npy.
             """,
-        subcommands: [EvalEntityCommand.self, EvalSuperpixelsCommand.self])
+        subcommands: [EvalEntityCommand.self, EvalSuperpixelsCommand.self, EvalSemanticCommand.self, EvalRegionsCommand.self,
+                      EvalSaliencyCommand.self, EvalInstanceCommand.self, EvalPanopticCommand.self])
 }
 
 /// Options every `eval` task shares.
