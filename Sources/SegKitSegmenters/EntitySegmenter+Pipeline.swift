@@ -142,7 +142,11 @@ extension EntitySegmenter {
             overlap[f * nc + c, default: 0] += 1
         }
         var best = [(c: Int, count: Int)](repeating: (0, 0), count: nf)
-        for (key, count) in overlap where count > best[key / nc].count { best[key / nc] = (key % nc, count) }
+        for (key, count) in overlap {
+            let f = key / nc, c = key % nc
+            // Ties go to the smaller coarse label, so the result never depends on hashing order.
+            if count > best[f].count || (count == best[f].count && c < best[f].c) { best[f] = (c, count) }
+        }
         var next = Int32(nc)
         var action = [Int32](repeating: -1, count: nf)  // new label for the fine segment's pixels, −1 = keep coarse
         for f in 0..<nf where sizeF[f] > 0 {

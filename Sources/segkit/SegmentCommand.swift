@@ -115,9 +115,11 @@ struct SegmentCommand: ParsableCommand {
 
     func defaultModelPath() throws(SegKitError) -> String {
         let name = "entity-d64.safetensors"
-        var candidates: [String] = []
-        if let env = ProcessInfo.processInfo.environment["SEGKIT_MODEL"] { candidates.append(env) }
-        candidates.append("Models/" + name)
+        if let env = ProcessInfo.processInfo.environment["SEGKIT_MODEL"], !env.isEmpty {
+            guard FileAccess.kind(env) == .file else { throw SegKitError(.fileSystem, "SEGKIT_MODEL names no model file", path: env) }
+            return env
+        }
+        var candidates = ["Models/" + name]
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         var folder = executable.deletingLastPathComponent()
         for _ in 0..<4 {
