@@ -96,6 +96,8 @@ import SegKitIO
         #expect(throws: SegKitError.self) { try RunLengthMask(compressed: "o", height: 1, width: 2) }  // unterminated
         #expect(throws: SegKitError.self) { try RunLengthMask(compressed: "52", height: 3, width: 3) }  // wrong total
         #expect(throws: SegKitError.self) { try RunLengthMask(compressed: "ooooooooo0", height: 3, width: 3) }  // too long
+        // Coordinates far outside any image would walk an unbounded outline: refused, not allocated.
+        #expect(throws: SegKitError.self) { try RunLengthMask(polygons: [[0, 0, 3e9, 0, 3e9, 3e9]], height: 4, width: 4) }
     }
 
     /// Every string of valid characters either decodes or throws; never traps.
