@@ -9,10 +9,12 @@ struct EvalCommand: ParsableCommand {
         discussion: """
             --pred and --gt are label-map files or folders. In folders, ground-truth files NAME.png or
             NAME-labels.png are paired with predictions NAME/labels.png (the layout `segkit segment`
-            writes), NAME.png or NAME-labels.png. Label maps are 16-bit label PNGs or integer .npy.
+            writes), NAME.png or NAME-labels.png; when a ground-truth folder holds NAME-labels.png files,
+            only those are ground truth (images may sit beside them, as `segkit scenes` writes them).
+            Label maps are 16-bit label PNGs or integer .npy.
             """,
         subcommands: [EvalEntityCommand.self, EvalSuperpixelsCommand.self, EvalSemanticCommand.self, EvalRegionsCommand.self,
-                      EvalSaliencyCommand.self, EvalInstanceCommand.self, EvalPanopticCommand.self])
+                      EvalSaliencyCommand.self, EvalInstanceCommand.self, EvalPanopticCommand.self, EvalEmbeddingCommand.self])
 }
 
 /// Options every `eval` task shares.
@@ -40,8 +42,12 @@ struct EvalOptions: ParsableArguments {
         case (.file, .file):
             return [(baseName(gt), pred, gt)]
         case (.directory, .directory):
-            let names = ((try? FileManager.default.contentsOfDirectory(atPath: gt)) ?? [])
+            var names = ((try? FileManager.default.contentsOfDirectory(atPath: gt)) ?? [])
                 .filter { ["png", "npy"].contains(FileAccess.fileExtension($0)) }.sorted()
+            // A folder of images next to NAME-labels.png files (what `segkit scenes` writes): only
+            // the label files are ground truth.
+            let labelFiles = names.filter { baseName($0).hasSuffix("-labels") }
+            if !labelFiles.isEmpty { names = labelFiles }
             guard !names.isEmpty else { throw SegKitError(.invalidArgument, "no ground-truth label maps (.png, .npy) found", path: gt) }
             return try names.map { (file) throws(SegKitError) in
                 var stem = baseName(file)

@@ -102,34 +102,8 @@ struct SegmentCommand: ParsableCommand {
         switch model {
         case "classic": return .classic
         case "merge": return .mergedSuperpixels
-        default:
-            let path = model == "default" ? try defaultModelPath() : model
-            let file = try SafeTensors.read(path)
-            return try SegKitError.attributed(to: path) { () throws(SegKitError) in
-                let network = EmbeddingNetwork(configuration: try EntityModelMetadata.configuration(from: file.metadata))
-                try network.load(file.tensors)
-                return .network(network)
-            }
+        default: return .network(try EntityModelFile.load(model))
         }
-    }
-
-    func defaultModelPath() throws(SegKitError) -> String {
-        let name = "entity-d64.safetensors"
-        if let env = ProcessInfo.processInfo.environment["SEGKIT_MODEL"], !env.isEmpty {
-            guard FileAccess.kind(env) == .file else { throw SegKitError(.fileSystem, "SEGKIT_MODEL names no model file", path: env) }
-            return env
-        }
-        var candidates = ["Models/" + name]
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        var folder = executable.deletingLastPathComponent()
-        for _ in 0..<4 {
-            candidates.append(folder.appendingPathComponent("Models/" + name).path)
-            folder = folder.deletingLastPathComponent()
-        }
-        guard let found = candidates.first(where: { FileAccess.kind($0) == .file }) else {
-            throw SegKitError(.fileSystem, "the default model \(name) was not found (set SEGKIT_MODEL or pass --model PATH; --model classic needs none)")
-        }
-        return found
     }
 
     func expand(_ inputs: [String]) throws(SegKitError) -> [String] {
