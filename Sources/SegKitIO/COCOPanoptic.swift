@@ -30,8 +30,19 @@ public struct COCOPanoptic: Sendable, Equatable, Decodable {
         enum CodingKeys: String, CodingKey { case id, isThing = "isthing" }
     }
 
+    /// An entry of `images`: the photograph an annotation (same `id` as its `image_id`) labels.
+    public struct ImageInfo: Sendable, Equatable, Decodable {
+        public var id: Int
+        public var fileName: String
+        public var width: Int?
+        public var height: Int?
+        enum CodingKeys: String, CodingKey { case id, fileName = "file_name", width, height }
+    }
+
     public var annotations: [Annotation]
     public var categories: [Category]?
+    /// The photographs (optional: evaluation needs only the PNGs).
+    public var images: [ImageInfo]?
 
     /// Reads the JSON file.
     public static func read(_ path: String) throws(SegKitError) -> COCOPanoptic {
@@ -40,8 +51,9 @@ public struct COCOPanoptic: Sendable, Equatable, Decodable {
     }
 
     /// Segment ids of a panoptic PNG (R + 256·G + 256²·B).
-    public static func readIDs(_ path: String) throws(SegKitError) -> (width: Int, height: Int, ids: [Int]) {
-        let decoded = try ImageFile.read(path)
+    /// - Parameter maxPixels: larger files (width × height) are refused; default 10⁸.
+    public static func readIDs(_ path: String, maxPixels: Int = 100_000_000) throws(SegKitError) -> (width: Int, height: Int, ids: [Int]) {
+        let decoded = try ImageFile.read(path, options: DecodeOptions(maxPixels: maxPixels))
         guard case .uint8(let image) = decoded.pixels, image.channels >= 3 else {
             throw SegKitError(.invalidData, "a panoptic PNG must be 8-bit RGB", path: path)
         }

@@ -84,6 +84,21 @@ public enum FileAccess {
         return (info.st_mode & S_IFMT) == S_IFDIR ? .directory : .file
     }
 
+    /// The names (not paths) of the entries of `folder`, sorted by Unicode scalars, hidden
+    /// entries (names starting with ".") left out.
+    /// - Throws: `SegKitError` (`.fileSystem`) naming `folder` when it is missing, a file or unreadable.
+    public static func entries(in folder: String) throws(SegKitError) -> [String] {
+        switch kind(folder) {
+        case .missing: throw SegKitError(.fileSystem, "no such folder", path: folder)
+        case .file: throw SegKitError(.fileSystem, "is a file, not a folder", path: folder)
+        case .directory: break
+        }
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
+            throw SegKitError(.fileSystem, "cannot list the folder (permission denied)", path: folder)
+        }
+        return names.filter { !$0.hasPrefix(".") }.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
+    }
+
     /// The lowercased extension of `path` without the dot ("" when none).
     public static func fileExtension(_ path: String) -> String {
         URL(fileURLWithPath: path).pathExtension.lowercased()

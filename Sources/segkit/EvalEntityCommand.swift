@@ -37,8 +37,8 @@ struct EvalEntityCommand: ParsableCommand {
             var reports: [String: EntityMetrics.ImageReport] = [:], ordered: [EntityMetrics.ImageReport] = []
             var rows: [String] = []
             for (name, predPath, gtPath) in pairs {
-                let prediction = try readLabelMap(predPath, maxPixels: options.decoding.maxPixels)
-                let truth = try readLabelMap(gtPath, maxPixels: options.decoding.maxPixels)
+                let prediction = try LabelMapFile.read(predPath, maxPixels: options.decoding.maxPixels)
+                let truth = try LabelMapFile.read(gtPath, maxPixels: options.decoding.maxPixels)
                 let report = try SegKitError.attributed(to: predPath) { () throws(SegKitError) in
                     try EntityMetrics.evaluate(prediction: prediction, groundTruth: truth)
                 }
@@ -80,8 +80,8 @@ struct EvalSuperpixelsCommand: ParsableCommand {
             var progress = Progress(total: pairs.count, label: "eval", quiet: options.quiet)
             var reports: [String: SuperpixelMetrics.Report] = [:], rows: [String] = []
             for (name, predPath, gtPath) in pairs {
-                let sp = try readLabelMap(predPath, maxPixels: options.decoding.maxPixels)
-                let truth = try readLabelMap(gtPath, maxPixels: options.decoding.maxPixels)
+                let sp = try LabelMapFile.read(predPath, maxPixels: options.decoding.maxPixels)
+                let truth = try LabelMapFile.read(gtPath, maxPixels: options.decoding.maxPixels)
                 let r = try SegKitError.attributed(to: predPath) { () throws(SegKitError) in
                     try SuperpixelMetrics.evaluate(superpixels: sp, groundTruth: truth, tolerance: tolerance)
                 }

@@ -18,7 +18,7 @@ struct EvalSemanticCommand: ParsableCommand {
             let pairs = try options.pairs()
             var maps: [(LabelMap, LabelMap, String)] = []
             for (_, p, g) in pairs {
-                maps.append((try readLabelMap(p, maxPixels: options.decoding.maxPixels), try readLabelMap(g, maxPixels: options.decoding.maxPixels), p))
+                maps.append((try LabelMapFile.read(p, maxPixels: options.decoding.maxPixels), try LabelMapFile.read(g, maxPixels: options.decoding.maxPixels), p))
             }
             let classes = Int(maps.map { $0.1.maxLabel }.max() ?? 0) + 1, clusters = Int(maps.map { $0.0.maxLabel }.max() ?? 0) + 1
             var matrix = SemanticMetrics.ConfusionMatrix(classes: max(classes, 1), clusters: max(clusters, 1))
@@ -62,11 +62,11 @@ struct EvalRegionsCommand: ParsableCommand {
             guard !names.isEmpty else { throw SegKitError(.invalidArgument, "no annotations found", path: gt) }
             var levels: [Int: [RegionMetrics.Report]] = [:]
             for name in names {
-                let annotations = try files(gt, name).map { (path) throws(SegKitError) in try readLabelMap(path, maxPixels: decoding.maxPixels) }
+                let annotations = try files(gt, name).map { (path) throws(SegKitError) in try LabelMapFile.read(path, maxPixels: decoding.maxPixels) }
                 let predictions = try files(pred, name)
                 guard !predictions.isEmpty else { throw SegKitError(.fileSystem, "no prediction for \(name)", path: pred) }
                 for (level, path) in predictions.enumerated() {
-                    let s = try readLabelMap(path, maxPixels: decoding.maxPixels)
+                    let s = try LabelMapFile.read(path, maxPixels: decoding.maxPixels)
                     let r = try SegKitError.attributed(to: path) { () throws(SegKitError) in
                         try RegionMetrics.evaluate(segmentation: s, annotations: annotations, background: background)
                     }
@@ -121,7 +121,7 @@ struct EvalSaliencyCommand: ParsableCommand {
                 let map: Image<Float> = FileAccess.fileExtension(p) == "npy"
                     ? try SegKitError.attributed(to: p) { () throws(SegKitError) in try NumpyArray.read(p).image() }
                     : try ImageFile.read(p, options: options.decoding.decodeOptions).floatImage().gray()
-                let truth = try readLabelMap(g, maxPixels: options.decoding.maxPixels)
+                let truth = try LabelMapFile.read(g, maxPixels: options.decoding.maxPixels)
                 let mask = try Mask(width: truth.width, height: truth.height, pixels: truth.labels.map { $0 > 0 })
                 try SegKitError.attributed(to: p) { () throws(SegKitError) in try accumulator.add(map: map.selecting(channels: [0]), groundTruth: mask) }
             }

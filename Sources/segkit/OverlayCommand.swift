@@ -37,7 +37,7 @@ struct OverlayCommand: ParsableCommand {
             try refuseOverwritingInputs(outputs: [output], inputs: [image, labels])
             _ = try ImageFile.format(forWriting: output)
             let picture = try ImageFile.read(image, options: decoding.decodeOptions).floatImage()
-            let map = try readLabelMap(labels, maxPixels: decoding.maxPixels)
+            let map = try LabelMapFile.read(labels, maxPixels: decoding.maxPixels)
             guard map.width == picture.width, map.height == picture.height else {
                 throw SegKitError(.shapeMismatch,
                                   "label map is \(map.width)×\(map.height) but the image \(image) is \(picture.width)×\(picture.height)",

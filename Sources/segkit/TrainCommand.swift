@@ -14,17 +14,41 @@ struct TrainEntityCommand: ParsableCommand {
         commandName: "entity",
         abstract: "Train the per-pixel embedding network of class-agnostic segmentation (bottom-up paper §3).",
         discussion: """
-            Data: procedural (seeded synthetic scenes; the default).
-            Every --log-every steps a line with the loss components (total, attraction, repulsion, segment,
-            regional contrast, gradient, unit length) and images/s goes to stdout; every --validate-every
-            steps the Table-5 similarities on a held-out set (intra-entity |cos| to the entity line, higher is
-            better; inter-mean |cos| between entity lines, lower is better). A checkpoint (weights, optimiser
-            state, step) is written atomically to OUT.checkpoint.safetensors every --checkpoint-every steps;
-            --resume continues from one bit for bit. The final model (weights only) goes to --out.
-            Example: segkit train entity --steps 3000 --batch 8 --size 128 --out Models/entity.safetensors
+            Training data (--data):
+            - procedural: seeded synthetic scenes generated at --size (the default).
+            - labels:DIR: photographs DIR/NAME.jpg (or .jpeg, .png), each with a label map \
+            DIR/NAME-labels.png (16-bit, 65535 = unlabelled; or 8-bit/palette) or DIR/NAME-labels.npy \
+            (integers, -1 = unlabelled) of the same size; the layout `segkit scenes` writes. Every image \
+            needs a label map and every label map an image.
+            - panoptic:DIR: COCO panoptic as downloaded: DIR/annotations/panoptic_train2017.json, its PNGs in \
+            DIR/annotations/panoptic_train2017/ (or DIR/panoptic_train2017/), photographs in DIR/train2017/. \
+            In general, for STEM.json the PNG folder is STEM and the image folder STEM without "panoptic_" \
+            (else DIR/images). If DIR holds several panoptic JSON files, name one: \
+            panoptic:DIR/annotations/panoptic_train2017.json. Every segment (thing or stuff) is an entity; \
+            VOID (id 0) and crowd segments are unlabelled.
+
+            Folder data is decoded per batch, visited in a seeded random order per epoch and augmented \
+            from (seed, step, batch index) alone: a square crop of 0.5-1 times the shorter side at a random \
+            place, resized to --size (area averaging when shrinking, bilinear when enlarging; labels \
+            nearest), a horizontal flip with probability 0.5, brightness, contrast and saturation jitter \
+            of ±30%. --resume continues bit for bit as long as the data set is unchanged.
+
+            Every --log-every steps a line with the loss components (total, attraction, repulsion, \
+            segment, regional contrast, gradient, unit length) and images/s goes to stdout. Every \
+            --validate-every steps: the Table-5 similarities (intra-entity |cos| to the entity line, \
+            higher is better; inter-mean |cos| between entity lines, lower is better) on \
+            --validation-scenes images: held-out procedural scenes for procedural data; for folder data \
+            the first images of the data set (centre square, no augmentation), which are also trained \
+            on, so this tracks fit, not generalisation. A checkpoint (weights, optimiser state, step) is \
+            written atomically to OUT.checkpoint.safetensors every --checkpoint-every steps; --resume \
+            continues from one bit for bit. The final model (weights only) goes to --out.
+
+            Examples:
+              segkit train entity --steps 3000 --size 128 --out Models/entity.safetensors
+              segkit train entity --data panoptic:coco --out Models/coco.safetensors
             """)
 
-    @Option(help: "Training data: procedural.")
+    @Option(help: "Training data: procedural, labels:DIR or panoptic:DIR (see above).")
     var data: String = "procedural"
 
     @Option(help: "Optimisation steps.")
@@ -60,7 +84,7 @@ struct TrainEntityCommand: ParsableCommand {
     @Option(help: "Steps between validations (0 = only at the end).")
     var validateEvery: Int = 250
 
-    @Option(help: "Held-out scenes used for validation.")
+    @Option(help: "Validation images: held-out procedural scenes, or the first images of a folder data set.")
     var validationScenes: Int = 16
 
     @Option(help: "Steps between checkpoints (0 = only at the end).")
@@ -69,8 +93,26 @@ struct TrainEntityCommand: ParsableCommand {
     @Flag(help: "No progress output.")
     var quiet = false
 
+    @OptionGroup var decoding: DecodingOptions
+
+    /// What `--data` names.
+    enum DataSource: Equatable {
+        case procedural
+        case labels(folder: String)
+        case panoptic(path: String)
+    }
+
+    var dataSource: DataSource? {
+        if data == "procedural" { return .procedural }
+        for (prefix, make) in [("labels:", DataSource.labels), ("panoptic:", DataSource.panoptic)] where data.hasPrefix(prefix) {
+            let path = String(data.dropFirst(prefix.count))
+            return path.isEmpty ? nil : make(path)
+        }
+        return nil
+    }
+
     func validate() throws {
-        guard data == "procedural" else { throw ValidationError("--data must be procedural") }
+        guard dataSource != nil else { throw ValidationError("--data must be procedural, labels:DIR or panoptic:DIR (got \(data))") }
         guard steps >= 1, batch >= 1, size >= 8, dimension >= 2, logEvery >= 1, validateEvery >= 0, checkpointEvery >= 0,
               validationScenes >= 1
         else { throw ValidationError("steps, batch, size, dimension, log/validation settings out of range") }
@@ -95,7 +137,8 @@ struct TrainEntityCommand: ParsableCommand {
             c.learningRate = learningRate
             c.network.dimension = dimension
             c.network.widths = parsedWidths()!
-            let trainer = try EntityTrainer(configuration: c, data: ProceduralTrainingData(seed: seed))
+            let (source, validationSet) = try trainingData()
+            let trainer = try EntityTrainer(configuration: c, data: source)
             if let resume {
                 let saved = try SafeTensors.read(resume)
                 try SegKitError.attributed(to: resume) { () throws(SegKitError) in try trainer.resume(from: saved.tensors) }
@@ -121,7 +164,7 @@ struct TrainEntityCommand: ParsableCommand {
                     window = (0, 0)
                 }
                 if (validateEvery > 0 && s % validateEvery == 0) || s == steps {
-                    let v = try validation(trainer)
+                    let v = try validation(trainer, on: validationSet)
                     writeLine("validation at step \(s): intra-entity |cos| \(f(Float(v.intraEntity))), inter-mean |cos| \(f(Float(v.interMean)))")
                 }
                 if (checkpointEvery > 0 && s % checkpointEvery == 0) || s == steps {
@@ -136,17 +179,40 @@ struct TrainEntityCommand: ParsableCommand {
         }
     }
 
-    /// Table-5 similarities on held-out procedural scenes (another seed stream).
-    func validation(_ trainer: EntityTrainer) throws(SegKitError) -> EmbeddingSimilarity {
-        var configuration = ProceduralSceneConfiguration()
-        configuration.width = size
-        configuration.height = size
-        let generator = try ProceduralSceneGenerator(configuration: configuration, seed: seed ^ 0x5EED_7E57)
+    /// The batches and the validation images `--data` names.
+    func trainingData() throws(SegKitError) -> (any EntityTrainingData, [(image: Image<Float>, labels: LabelMap)]) {
+        switch dataSource! {
+        case .procedural:
+            var configuration = ProceduralSceneConfiguration()
+            configuration.width = size
+            configuration.height = size
+            let generator = try ProceduralSceneGenerator(configuration: configuration, seed: seed ^ 0x5EED_7E57)
+            return (ProceduralTrainingData(seed: seed), (0..<validationScenes).map { generator.scene($0) }.map { ($0.image, $0.labels) })
+        case .labels(let folder):
+            return try datasetData(LabelFolderDataset(folder: folder, maxPixels: decoding.maxPixels), from: folder)
+        case .panoptic(let path):
+            return try datasetData(PanopticDataset(path: path, maxPixels: decoding.maxPixels), from: path)
+        }
+    }
+
+    /// Augmented batches of `dataset`, and its first `--validation-scenes` images (centre views).
+    func datasetData(_ dataset: some LabelledImageDataset, from path: String) throws(SegKitError)
+        -> (any EntityTrainingData, [(image: Image<Float>, labels: LabelMap)])
+    {
+        let source = try DatasetTrainingData(count: dataset.count, seed: seed) { (i) throws(SegKitError) in try dataset.example(i) }
+        let validationSet = try (0..<min(validationScenes, dataset.count)).map { (i) throws(SegKitError) in
+            try SegKitError.attributed(to: dataset.imagePath(i)) { () throws(SegKitError) in try source.validationExample(i, imageSize: size) }
+        }
+        writeLine("data: \(dataset.count) images from \(path)")
+        return (source, validationSet)
+    }
+
+    /// Table-5 similarities over `images`.
+    func validation(_ trainer: EntityTrainer, on images: [(image: Image<Float>, labels: LabelMap)]) throws(SegKitError) -> EmbeddingSimilarity {
         var intra: [Double] = [], inter: [Double] = []
-        for i in 0..<validationScenes {
-            let scene = generator.scene(i)
-            let features = try trainer.network.features(for: scene.image)
-            let m = try EmbeddingSimilarity.measure(features: features, labels: scene.labels)
+        for (image, labels) in images {
+            let features = try trainer.network.features(for: image)
+            let m = try EmbeddingSimilarity.measure(features: features, labels: labels)
             intra += m.intra
             inter += m.inter
         }
