@@ -53,7 +53,7 @@ struct EvalEmbeddingCommand: ParsableCommand {
                 }
                 let path = images + "/" + name
                 let image = try ImageFile.read(path, options: decoding.decodeOptions).floatImage().rgb()
-                let labels = try readLabelMap(labelPath, maxPixels: decoding.maxPixels)
+                let labels = try LabelMapFile.read(labelPath, maxPixels: decoding.maxPixels)
                 try labels.requireSize(width: image.width, height: image.height, of: "the image")
                 let m = try SegKitError.attributed(to: path) { () throws(SegKitError) in
                     try EmbeddingSimilarity.measure(features: try network.features(for: image), labels: labels)

@@ -59,6 +59,26 @@ import SegKitIO
         #expect(features.shape.count == 3 && features.shape[2] == 8)
         #expect(try ImageFile.header(out + "/scene/features.png").channels == 3)
         #expect(try ImageFile.header(out + "/scene/overlay.png").width == 320)
+
+        // A scenes folder (images beside NAME-labels.png): segment, entity metrics, Table-5 similarities.
+        let scenes = folder + "/scenes"
+        try FileManager.default.createDirectory(atPath: scenes, withIntermediateDirectories: true)
+        #expect(try CLIRunner.run(["scenes", "-o", scenes, "--count", "2", "--size", "64", "--quiet"]).status == 0)
+        let predicted = try CLIRunner.run(["segment", scenes + "/scene-0000.png", scenes + "/scene-0001.png", "-o", folder + "/pred",
+                                           "--model", model, "--superpixels", "40", "--min-area", "8", "--quiet"])
+        #expect(predicted.status == 0, "\(predicted.stderr)")
+        let metrics = try CLIRunner.run(["eval", "entity", "--pred", folder + "/pred", "--gt", scenes, "--quiet"])
+        #expect(metrics.status == 0, "\(metrics.stderr)")
+        #expect(metrics.stdout.hasPrefix("images") && metrics.stdout.contains("\n2  "))
+        let similarity = try CLIRunner.run(["eval", "embedding", "--model", model, "--images", scenes, "--gt", scenes,
+                                            "--json", folder + "/sim.json", "--quiet"])
+        #expect(similarity.status == 0, "\(similarity.stderr)")
+        let sim = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/sim.json"))) as! [String: Any]
+        #expect(sim["images"] as? Int == 2)
+        let intra = sim["intraEntity"] as! Double, inter = sim["interMean"] as! Double
+        #expect((0...1).contains(intra) && (0...1).contains(inter))
+        let noLabels = try CLIRunner.run(["eval", "embedding", "--model", model, "--images", scenes, "--gt", folder + "/pred"])
+        #expect(noLabels.status == 1 && noLabels.stderr.contains("no label map"))
     }
 
     @Test(arguments: ["classic", "merge"])
