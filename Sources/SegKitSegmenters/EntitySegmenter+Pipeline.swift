@@ -58,7 +58,9 @@ extension EntitySegmenter {
         for l in superpixels.labels { areas[Int(l)] += 1 }
         switch model {
         case .network(let network):
-            let features = try timer.measure("network") { () throws(SegKitError) in try network.features(for: image) }
+            let features = try timer.measure("network") { () throws(SegKitError) in
+                try network.features(for: image, tileSize: configuration.tileSize, overlap: configuration.tileOverlap)
+            }
             let pooled = poolLines(features, superpixels, regions)
             let clusters = try timer.measure("clustering") { () throws(SegKitError) in
                 var c = MeanShift.Configuration.embeddings

@@ -27,6 +27,11 @@ public struct EntitySegmenter: Sendable {
         /// 1 − √2/2, the paper's 45° window); for `classic`, in units of the scaled features
         /// (default 1).
         public var bandwidth: Float?
+        /// The network sees resolutions larger than this in overlapping tiles of this side
+        /// (pixels, ≥ 32), bounding memory (§4.1). Default 768, so the default resolutions run whole.
+        public var tileSize: Int = 768
+        /// Pixels shared by neighbouring tiles (≥ 0, ≤ tileSize / 2). Default 64.
+        public var tileOverlap: Int = 64
         /// Segments smaller than this many pixels (at output resolution) are merged into their most
         /// similar neighbour. Default 64.
         public var minimumArea: Int = 64
@@ -47,8 +52,8 @@ public struct EntitySegmenter: Sendable {
 
         func validate() throws(SegKitError) {
             guard !resolutions.isEmpty, resolutions.allSatisfy({ $0 >= 16 }), superpixels >= 16, minimumArea >= 1,
-                  mergeDistance > 0, (0...1).contains(replaceIoU), (0...1).contains(containment), (0...1).contains(maximumSubdivision)
-            else { throw .invalidArgument("entity segmentation settings out of range (resolutions ≥ 16 px, superpixels ≥ 16, …)") }
+                  mergeDistance > 0, tileSize >= 32, tileOverlap >= 0, tileSize >= 2 * tileOverlap, (0...1).contains(replaceIoU), (0...1).contains(containment), (0...1).contains(maximumSubdivision)
+            else { throw .invalidArgument("entity segmentation settings out of range (resolutions ≥ 16 px, superpixels ≥ 16, tiles ≥ 32 px and ≥ 2 × overlap, …)") }
             if let b = bandwidth, !(b > 0) { throw .invalidArgument("bandwidth must be positive") }
         }
     }

@@ -42,6 +42,9 @@ struct SegmentCommand: ParsableCommand {
     @Option(help: "Superpixels used to pool features per resolution.")
     var superpixels: Int = 800
 
+    @Option(help: "Resolutions larger than this (pixels) go through the network in overlapping tiles, bounding memory.")
+    var tileSize: Int = 768
+
     @Flag(help: "Refine boundaries with a guided filter against the image.")
     var refine = false
 
@@ -55,7 +58,9 @@ struct SegmentCommand: ParsableCommand {
 
     func validate() throws {
         guard parsedResolutions() != nil else { throw ValidationError("--resolutions must be positive integers ≥ 16, e.g. 384 or 256,512") }
-        guard minArea >= 1, superpixels >= 16 else { throw ValidationError("--min-area must be ≥ 1 and --superpixels ≥ 16") }
+        guard minArea >= 1, superpixels >= 16, tileSize >= 128 else {
+            throw ValidationError("--min-area must be ≥ 1, --superpixels ≥ 16 and --tile-size ≥ 128")
+        }
         if let bandwidth, !(bandwidth > 0) { throw ValidationError("--bandwidth must be > 0") }
     }
 
@@ -94,6 +99,7 @@ struct SegmentCommand: ParsableCommand {
         c.minimumArea = minArea
         c.bandwidth = bandwidth
         c.superpixels = superpixels
+        c.tileSize = tileSize
         c.guidedRefinement = refine
         return c
     }
