@@ -65,17 +65,21 @@ struct EvalOptions: ParsableArguments {
     }
 
     func writeJSON<T: Encodable>(_ value: T) throws(SegKitError) {
-        guard let json else { return }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        guard let data = try? encoder.encode(value) else { throw SegKitError(.invalidArgument, "cannot encode results", path: json) }
-        try FileAccess.writeAtomically(Array(data), to: json)
+        if let json { try writeResultsJSON(value, to: json) }
     }
 
     func writeCSV(header: String, rows: [String]) throws(SegKitError) {
         guard let perImage else { return }
         try FileAccess.writeAtomically(Array(([header] + rows).joined(separator: "\n").utf8) + [10], to: perImage)
     }
+}
+
+/// Writes results as pretty-printed JSON with sorted keys, atomically.
+func writeResultsJSON<T: Encodable>(_ value: T, to path: String) throws(SegKitError) {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    guard let data = try? encoder.encode(value) else { throw SegKitError(.invalidArgument, "cannot encode results", path: path) }
+    try FileAccess.writeAtomically(Array(data), to: path)
 }
 
 /// A fixed-point rendering of a metric for tables.

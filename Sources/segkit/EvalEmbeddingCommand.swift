@@ -66,12 +66,7 @@ struct EvalEmbeddingCommand: ParsableCommand {
             let out = Output(images: names.count, entities: intra.count, pairs: inter.count, intraEntity: mean(intra), interMean: mean(inter))
             print("images  entities  pairs  intra-entity |cos|  inter-mean |cos|")
             print("\(out.images)  \(out.entities)  \(out.pairs)  \(decimal(out.intraEntity))  \(decimal(out.interMean))")
-            if let json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                guard let data = try? encoder.encode(out) else { throw SegKitError(.invalidArgument, "cannot encode results", path: json) }
-                try FileAccess.writeAtomically(Array(data), to: json)
-            }
+            if let json { try writeResultsJSON(out, to: json) }
         }
     }
 }

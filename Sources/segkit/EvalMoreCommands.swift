@@ -83,10 +83,7 @@ struct EvalRegionsCommand: ParsableCommand {
                 summary.append(row)
                 print("\(level)  \(rs.count)  \(decimal(row["bestCovering"]!))  \(decimal(row["meanCovering"]!))  \(decimal(row["pri"]!))  \(decimal(row["vi"]!))  \(decimal(row["nfCovering"]!))")
             }
-            if let json {
-                let data = try? JSONEncoder().encode(summary)
-                try FileAccess.writeAtomically(Array(data ?? Data()), to: json)
-            }
+            if let json { try writeResultsJSON(summary, to: json) }
         }
     }
 
@@ -166,10 +163,7 @@ struct EvalInstanceCommand: ParsableCommand {
                 let kind = row.0 == "Average Precision" ? "(AP)" : "(AR)"
                 print(" \(row.0.padding(toLength: 18, withPad: " ", startingAt: 0)) \(kind) @[ IoU=\(row.1.padding(toLength: 9, withPad: " ", startingAt: 0)) | area=\(row.2.padding(toLength: 6, withPad: " ", startingAt: 0)) | maxDets=\(String(row.3).padding(toLength: 3, withPad: " ", startingAt: 0)) ] = \(decimal(r.stats[i], 3))")
             }
-            if let json {
-                let data = try? JSONEncoder().encode(["stats": r.stats])
-                try FileAccess.writeAtomically(Array(data ?? Data()), to: json)
-            }
+            if let json { try writeResultsJSON(["stats": r.stats], to: json) }
         }
     }
 }
@@ -207,10 +201,7 @@ struct EvalPanopticCommand: ParsableCommand {
             for (name, s) in [("All", r.all), ("Things", r.things), ("Stuff", r.stuff)] {
                 print("\(name.padding(toLength: 10, withPad: " ", startingAt: 0))| \(decimal(s.pq * 100, 1))  \(decimal(s.sq * 100, 1))  \(decimal(s.rq * 100, 1))  \(s.count)")
             }
-            if let json {
-                let data = try? JSONEncoder().encode(r)
-                try FileAccess.writeAtomically(Array(data ?? Data()), to: json)
-            }
+            if let json { try writeResultsJSON(r, to: json) }
         }
     }
 }

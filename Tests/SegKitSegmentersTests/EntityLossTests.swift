@@ -194,33 +194,28 @@ struct LossOracle {
         let (value, _) = try loss(raw: rv, features: fv, labels: [Self.labelMap], generator: &g)
         value.backward()
         let o = oracle(loss)
-        var f = features.data.map(Double.init), r = raw.data.map(Double.init)
+        let f = features.data.map(Double.init), r = raw.data.map(Double.init)
         let fixed = lines(o, f)
-        let step = 1e-5
-        var worst = 0.0
-        for i in f.indices {
-            let saved = f[i]
-            f[i] = saved + step
-            let plus = o.total(features: f, raw: r, lines: fixed)
-            f[i] = saved - step
-            let minus = o.total(features: f, raw: r, lines: fixed)
-            f[i] = saved
-            let numeric = (plus - minus) / (2 * step)
-            worst = max(worst, abs(numeric - Double(fv.gradient!.data[i])) / max(1e-2, abs(numeric)))
+        /// Worst relative error of the analytic gradient against central differences over `x`.
+        func worstError(_ x: [Double], _ analytic: Tensor, _ total: ([Double]) -> Double) -> Double {
+            var x = x, worst = 0.0
+            let step = 1e-5
+            for i in x.indices {
+                let saved = x[i]
+                x[i] = saved + step
+                let plus = total(x)
+                x[i] = saved - step
+                let minus = total(x)
+                x[i] = saved
+                let numeric = (plus - minus) / (2 * step)
+                worst = max(worst, abs(numeric - Double(analytic.data[i])) / max(1e-2, abs(numeric)))
+            }
+            return worst
         }
-        #expect(worst < 2e-2, "features: worst relative gradient error \(worst)")
-        worst = 0
-        for i in r.indices {
-            let saved = r[i]
-            r[i] = saved + step
-            let plus = o.total(features: f, raw: r, lines: fixed)
-            r[i] = saved - step
-            let minus = o.total(features: f, raw: r, lines: fixed)
-            r[i] = saved
-            let numeric = (plus - minus) / (2 * step)
-            worst = max(worst, abs(numeric - Double(rv.gradient!.data[i])) / max(1e-2, abs(numeric)))
-        }
-        #expect(worst < 2e-2, "raw: worst relative gradient error \(worst)")
+        let featureError = worstError(f, fv.gradient!) { o.total(features: $0, raw: r, lines: fixed) }
+        #expect(featureError < 2e-2, "features: worst relative gradient error \(featureError)")
+        let rawError = worstError(r, rv.gradient!) { o.total(features: f, raw: $0, lines: fixed) }
+        #expect(rawError < 2e-2, "raw: worst relative gradient error \(rawError)")
     }
 
     @Test func perfectLineFeaturesHaveNoAttractionSegmentOrUnitLoss() throws {
