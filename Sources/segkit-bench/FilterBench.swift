@@ -25,19 +25,19 @@ struct FilterBench: ParsableCommand {
     func run() throws {
         let p = try NumpyArray.read(input).image()
         var result = p
-        let seconds: Double
+        let seconds: (median: Double, min: Double, cpu: Double)
         switch task {
         case .box:
-            seconds = Stopwatch.median(repeats: repeats) { result = BoxFilter.mean(p, radius: radius) }
+            seconds = Stopwatch.samples(repeats: repeats) { result = BoxFilter.mean(p, radius: radius) }
         case .guided:
             guard let guide else { throw ValidationError("--guide is required for the guided filter") }
             let g = try NumpyArray.read(guide).image()
-            seconds = try Stopwatch.median(repeats: repeats) {
+            seconds = try Stopwatch.samples(repeats: repeats) {
                 result = try GuidedFilter.filter(p, guide: g, radius: radius, epsilon: eps)
             }
         }
         if let output { try NumpyArray(result).write(to: output) }
-        print("{\"task\": \"\(task.rawValue)\", \"seconds\": \(seconds), \"threads\": \(Parallel.threadCount), "
+        print("{\"task\": \"\(task.rawValue)\", \"seconds\": \(seconds.median), \"min_seconds\": \(seconds.min), \"cpu_seconds\": \(seconds.cpu), \"threads\": \(Parallel.threadCount), "
               + "\"width\": \(p.width), \"height\": \(p.height), \"channels\": \(p.channels)}")
     }
 }

@@ -22,11 +22,11 @@ struct SuperpixelBench: ParsableCommand {
         configuration.compactness = compactness
         configuration.iterations = iterations
         var labels = LabelMap(width: 1, height: 1, repeating: 0)
-        let seconds = try Stopwatch.median(repeats: repeats) {
+        let seconds = try Stopwatch.samples(repeats: repeats) {
             labels = try Superpixels.segment(image: picture, configuration: configuration)
         }
         if let output { try NumpyArray(labels).write(to: output) }
-        print("{\"seconds\": \(seconds), \"threads\": \(Parallel.threadCount), \"segments\": \(labels.segmentCount), "
+        print("{\"seconds\": \(seconds.median), \"min_seconds\": \(seconds.min), \"cpu_seconds\": \(seconds.cpu), \"threads\": \(Parallel.threadCount), \"segments\": \(labels.segmentCount), "
               + "\"width\": \(picture.width), \"height\": \(picture.height)}")
     }
 }
