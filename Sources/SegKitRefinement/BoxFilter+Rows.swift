@@ -26,6 +26,20 @@ extension BoxFilter {
     /// - Complexity: O((height + bands · 2r) · width · planes), independent of the radius otherwise.
     static func slidingMeans(width w: Int, height h: Int, planes: Int, radius r: Int, planeStride: Int,
                              source: RowSource, sink: RowSink) {
+        slidingMeans(width: w, height: h, planes: planes, radius: r, planeStride: planeStride, source: source,
+                     destination: nil, sink: sink)
+    }
+
+    /// ``slidingMeans(width:height:planes:radius:planeStride:source:sink:)`` writing the means
+    /// straight into planar storage (`planes` planes of `width` × `height`).
+    static func slidingMeans(width w: Int, height h: Int, planes: Int, radius r: Int, planeStride: Int,
+                             source: RowSource, into destination: UnsafeMutablePointer<Float>) {
+        slidingMeans(width: w, height: h, planes: planes, radius: r, planeStride: planeStride, source: source,
+                     destination: SendablePointer(destination), sink: { _, _ in })
+    }
+
+    static func slidingMeans(width w: Int, height h: Int, planes: Int, radius r: Int, planeStride: Int,
+                             source: RowSource, destination: SendablePointer<Float>?, sink: RowSink) {
         precondition(w > 0 && h > 0 && planes > 0 && r >= 0)
         let span = 2 * r + 1, rowLength = planes * w, paddedWidth = w + 2 * r
         let norm = 1 / Double(span * span)
@@ -51,18 +65,25 @@ extension BoxFilter {
                     let a = acc + q * paddedWidth
                     for k in 0..<r { a[k] = a[r + edges.left[k]]; a[r + w + k] = a[r + edges.right[k]] }
                 }
-                // Horizontal running sums, four planes at a time (independent add chains).
+                // Horizontal running sums, four independent add chains at a time.
+                let (out, outStride) = destination.map { ($0.base + y * w, w * h) } ?? (means, w)
                 var q = 0
                 while q + 4 <= planes {
-                    horizontalMeans4(acc + q * paddedWidth, stride: paddedWidth, means + q * w, w, span, norm)
+                    let a = acc + q * paddedWidth, o = out + q * outStride
+                    horizontalMeans4(a, a + paddedWidth, a + 2 * paddedWidth, a + 3 * paddedWidth,
+                                     o, o + outStride, o + 2 * outStride, o + 3 * outStride, w, span, norm)
                     q += 4
                 }
-                if q + 2 <= planes {
-                    horizontalMeans2(acc + q * paddedWidth, stride: paddedWidth, means + q * w, w, span, norm)
-                    q += 2
+                // Remaining planes: four segments of the row at a time, then the last < 4 columns.
+                while q < planes {
+                    let a = acc + q * paddedWidth, o = out + q * outStride, n = w / 4
+                    if n > 0 {
+                        horizontalMeans4(a, a + n, a + 2 * n, a + 3 * n, o, o + n, o + 2 * n, o + 3 * n, n, span, norm)
+                    }
+                    if 4 * n < w { horizontalMeans(a + 4 * n, o + 4 * n, w - 4 * n, span, norm) }
+                    q += 1
                 }
-                if q < planes { horizontalMeans(acc + q * paddedWidth, means + q * w, w, span, norm) }
-                sink(y, means)
+                if destination == nil { sink(y, means) }
                 guard y + 1 < band.upperBound else { break }
                 // Slide down: row y + r + 1 enters, row y − r leaves.
                 let entering = source(reflect(y + r + 1, h), scratchIn)
@@ -89,35 +110,19 @@ extension BoxFilter {
         }
     }
 
-    /// ``horizontalMeans(_:_:_:_:_:)`` for two rows `stride` apart (outputs `w` apart).
+    /// ``horizontalMeans(_:_:_:_:_:)`` for four independent (input, output) pairs of the same length
+    /// — four planes, or four segments of one row — interleaved so the four add chains overlap.
     @inline(__always)
-    static func horizontalMeans2(_ a: UnsafePointer<Double>, stride: Int, _ out: UnsafeMutablePointer<Float>, _ w: Int, _ span: Int, _ norm: Double) {
-        let a0 = a, a1 = a + stride, o0 = out, o1 = out + w
-        var s0 = 0.0, s1 = 0.0
-        for k in 0..<span { s0 += a0[k]; s1 += a1[k] }
-        o0[0] = Float(s0 * norm); o1[0] = Float(s1 * norm)
-        var x = 1
-        let back = span - 1
-        while x < w {
-            s0 += a0[x + back] - a0[x - 1]
-            s1 += a1[x + back] - a1[x - 1]
-            o0[x] = Float(s0 * norm); o1[x] = Float(s1 * norm)
-            x += 1
-        }
-    }
-
-    /// ``horizontalMeans(_:_:_:_:_:)`` for four rows `stride` apart (outputs `w` apart), interleaved
-    /// so the four dependent add chains overlap.
-    @inline(__always)
-    static func horizontalMeans4(_ a: UnsafePointer<Double>, stride: Int, _ out: UnsafeMutablePointer<Float>, _ w: Int, _ span: Int, _ norm: Double) {
-        let a0 = a, a1 = a + stride, a2 = a + 2 * stride, a3 = a + 3 * stride
-        let o0 = out, o1 = out + w, o2 = out + 2 * w, o3 = out + 3 * w
+    static func horizontalMeans4(_ a0: UnsafePointer<Double>, _ a1: UnsafePointer<Double>, _ a2: UnsafePointer<Double>,
+                                 _ a3: UnsafePointer<Double>, _ o0: UnsafeMutablePointer<Float>, _ o1: UnsafeMutablePointer<Float>,
+                                 _ o2: UnsafeMutablePointer<Float>, _ o3: UnsafeMutablePointer<Float>,
+                                 _ n: Int, _ span: Int, _ norm: Double) {
         var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
         for k in 0..<span { s0 += a0[k]; s1 += a1[k]; s2 += a2[k]; s3 += a3[k] }
         o0[0] = Float(s0 * norm); o1[0] = Float(s1 * norm); o2[0] = Float(s2 * norm); o3[0] = Float(s3 * norm)
         var x = 1
         let back = span - 1
-        while x < w {
+        while x < n {
             s0 += a0[x + back] - a0[x - 1]
             s1 += a1[x + back] - a1[x - 1]
             s2 += a2[x + back] - a2[x - 1]

@@ -14,12 +14,10 @@ public enum BoxFilter {
         let w = image.width, plane = image.pixelCount, channels = image.channels
         return Image.filled(width: w, height: image.height, channels: channels) { out in
             image.data.withUnsafeBufferPointer { src in
-                let S = SendableConstPointer(src.baseAddress!), D = SendablePointer(out)
+                let S = SendableConstPointer(src.baseAddress!)
                 slidingMeans(width: w, height: image.height, planes: channels, radius: radius, planeStride: plane, source: { y, _ in
                     S.base + y * w
-                }, sink: { y, means in
-                    for c in 0..<channels { (D.base + c * plane + y * w).update(from: means + c * w, count: w) }
-                })
+                }, into: out)
             }
         }
     }

@@ -73,6 +73,19 @@ func directGuided(_ p: Image<Float>, guide: Image<Float>, r: Int, eps: Double) -
         #expect(worst < 1e-6)
     }
 
+    @Test(arguments: [(1, 7), (3, 5), (6, 1), (9, 2)])
+    func matchesDirectMeanOnTinyImages(width: Int, height: Int) {
+        // Rows shorter than the four segments the horizontal pass splits them into.
+        let image = Synthetic.noiseImage(width: width, height: height, channels: 5, seed: 4)
+        for radius in [1, 4] {
+            let out = BoxFilter.mean(image, radius: radius)
+            for c in 0..<5 {
+                let direct = directMean(image, radius, channel: c)
+                for i in direct.indices { #expect(abs(Double(out.data[c * width * height + i]) - direct[i]) < 1e-6) }
+            }
+        }
+    }
+
     @Test func identicalOnAnyThreadCount() {
         let image = Synthetic.noiseImage(width: 300, height: 200, channels: 1)
         let a = Parallel.withThreadLimit(1) { BoxFilter.mean(image, radius: 7) }
