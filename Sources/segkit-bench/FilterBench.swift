@@ -25,7 +25,7 @@ struct FilterBench: ParsableCommand {
     func run() throws {
         let p = try NumpyArray.read(input).image()
         var result = p
-        let seconds: (median: Double, min: Double, cpu: Double)
+        let seconds: (median: Double, min: Double, cpu: Double, all: [Double])
         switch task {
         case .box:
             seconds = Stopwatch.samples(repeats: repeats) { result = BoxFilter.mean(p, radius: radius) }
@@ -37,7 +37,7 @@ struct FilterBench: ParsableCommand {
             }
         }
         if let output { try NumpyArray(result).write(to: output) }
-        print("{\"task\": \"\(task.rawValue)\", \"seconds\": \(seconds.median), \"min_seconds\": \(seconds.min), \"cpu_seconds\": \(seconds.cpu), \"threads\": \(Parallel.threadCount), "
+        print("{\"task\": \"\(task.rawValue)\", \"seconds\": \(seconds.median), \"min_seconds\": \(seconds.min), \"cpu_seconds\": \(seconds.cpu), \"samples\": \(seconds.all), \"threads\": \(Parallel.threadCount), "
               + "\"width\": \(p.width), \"height\": \(p.height), \"channels\": \(p.channels)}")
     }
 }

@@ -21,18 +21,18 @@ enum Stopwatch {
 
     /// Median and fastest of `repeats` timed calls after `warmup` untimed ones (the minimum is the
     /// steadier number on a busy machine; benchmarks report the median).
-    /// `cpu` is the least process CPU time (all threads) of one call: unlike wall time, it does not
+    /// `all` lists every timed call in order. `cpu` is the least process CPU time (all threads) of one call: unlike wall time, it does not
     /// grow while other programs hold the cores, so it is the number to compare code changes with.
-    static func samples(repeats: Int = 5, warmup: Int = 1, _ body: () throws -> Void) rethrows -> (median: Double, min: Double, cpu: Double) {
+    static func samples(repeats: Int = 5, warmup: Int = 1, _ body: () throws -> Void) rethrows -> (median: Double, min: Double, cpu: Double, all: [Double]) {
         for _ in 0..<warmup { try body() }
-        var times: [Double] = [], cpu = Double.infinity
+        var all: [Double] = [], cpu = Double.infinity
         for _ in 0..<max(1, repeats) {
             let start = processCPUTime()
-            times.append(try time(body))
+            all.append(try time(body))
             cpu = min(cpu, processCPUTime() - start)
         }
-        times.sort()
-        return (times[times.count / 2], times[0], cpu)
+        let times = all.sorted()
+        return (times[times.count / 2], times[0], cpu, all)
     }
 
     /// CPU seconds used by the process so far.

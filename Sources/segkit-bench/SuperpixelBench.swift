@@ -26,7 +26,7 @@ struct SuperpixelBench: ParsableCommand {
             labels = try Superpixels.segment(image: picture, configuration: configuration)
         }
         if let output { try NumpyArray(labels).write(to: output) }
-        print("{\"seconds\": \(seconds.median), \"min_seconds\": \(seconds.min), \"cpu_seconds\": \(seconds.cpu), \"threads\": \(Parallel.threadCount), \"segments\": \(labels.segmentCount), "
+        print("{\"seconds\": \(seconds.median), \"min_seconds\": \(seconds.min), \"cpu_seconds\": \(seconds.cpu), \"samples\": \(seconds.all), \"threads\": \(Parallel.threadCount), \"segments\": \(labels.segmentCount), "
               + "\"width\": \(picture.width), \"height\": \(picture.height)}")
     }
 }

@@ -7,7 +7,10 @@ SegKit / OpenCV and the largest difference between the two outputs.
 Inputs: procedural scenes from `segkit scenes` at 1024×768 and 2304×1728 (4 MP); the guide is the
 8-bit RGB scene (or its gray version), the input p a noisy float32 mask of the largest entity;
 r = 8, ε = 1e-3 (OpenCV eps = 1e-3·255²). SegKit's time excludes process start, file reading and
-the uint8 → float conversion of the guide; OpenCV's includes its internal conversion.
+the uint8 → float conversion of the guide; OpenCV's includes its internal conversion. Each of
+ROUNDS rounds times PER_ROUND SegKit calls (one segkit-bench process, after a warm-up call) and
+then PER_ROUND OpenCV calls, so both see the same load on a shared machine and both run warm;
+medians over all timed calls are reported.
 
     bench/filters/run.sh
 """
@@ -24,19 +27,15 @@ import numpy as np
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.path.join(ROOT, ".build", "release")
 DATA = os.path.join(ROOT, "bench", "data", "filters")
-REPEATS = 7
+ROUNDS, PER_ROUND = 5, 3  # medians of ROUNDS × PER_ROUND timed calls each
 RADIUS, EPS = 8, 1e-3
 SIZES = [(1024, 768), (2304, 1728)]
 
 
-def median_time(fn):
+def once(fn):
+    t = time.perf_counter()
     fn()
-    times = []
-    for _ in range(REPEATS):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+    return time.perf_counter() - t
 
 
 def make_inputs(w, h):
@@ -61,14 +60,15 @@ def make_inputs(w, h):
     return paths
 
 
-def ours(threads, *args):
-    out_path = os.path.join(DATA, "segkit-out.npy")
+def ours(threads, *args, output=None):
+    """PER_ROUND timed calls in one segkit-bench process, after an untimed warm-up call."""
     env = dict(os.environ, SEGKIT_THREADS=str(threads))
-    run = subprocess.run([os.path.join(BIN, "segkit-bench"), "filters", *args, "--repeats", str(REPEATS), "--output", out_path],
+    extra = ["--output", output] if output else []
+    run = subprocess.run([os.path.join(BIN, "segkit-bench"), "filters", *args, "--repeats", str(PER_ROUND), *extra],
                          check=True, capture_output=True, text=True, env=env)
     result = json.loads(run.stdout.strip().splitlines()[-1])
     assert result["threads"] == threads, result
-    return result["seconds"], np.load(out_path)
+    return result["samples"]
 
 
 def main():
@@ -89,13 +89,19 @@ def main():
         for name, args, peer in cases:
             for threads in (1, 2):
                 cv2.setNumThreads(threads)
-                seconds, result = ours(threads, *args)
+                out_path = os.path.join(DATA, "segkit-out.npy")
+                ours(threads, *args, output=out_path)
                 reference = peer()
-                peer_seconds = median_time(peer)
-                diff = float(np.abs(result.astype(np.float64) - reference.astype(np.float64)).max())
+                diff = float(np.abs(np.load(out_path).astype(np.float64) - reference.astype(np.float64)).max())
+                # Alternate SegKit and OpenCV calls so both see the same machine load.
+                mine, theirs = [], []
+                for _ in range(ROUNDS):
+                    mine += ours(threads, *args)
+                    theirs += [once(peer) for _ in range(PER_ROUND)]
+                seconds, peer_seconds = statistics.median(mine), statistics.median(theirs)
                 rows.append((f"{w}×{h}", name, threads, seconds, peer_seconds, diff))
                 print(f"{rows[-1]}", file=sys.stderr)
-    print(f"OpenCV {cv2.__version__}, {REPEATS} repeats (median)\n")
+    print(f"OpenCV {cv2.__version__}; medians of {ROUNDS} alternating rounds × {PER_ROUND} calls each\n")
     print("| image | operation | threads | SegKit (ms) | OpenCV (ms) | SegKit / OpenCV | max abs diff |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for size, name, threads, a, b, diff in rows:

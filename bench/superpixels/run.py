@@ -12,7 +12,8 @@ Image: a 1024×768 procedural scene with its entity labels (`segkit scenes`, sce
 the same scene as examples/scene.png at a larger size). SegKit's time includes the sRGB → CIELAB
 conversion but not decoding; skimage's includes its rgb2lab; OpenCV's includes cv2.cvtColor to
 float CIELAB. Threads: SEGKIT_THREADS and cv2.setNumThreads 1 and 2; skimage's SLIC is
-single-threaded (the same time is shown on both rows). A second SegKit row uses K = 850, which
+single-threaded. The implementations are timed in alternating rounds (PER_ROUND calls each per
+round; SegKit's in one segkit-bench process after a warm-up call), medians over all calls. A second SegKit row uses K = 850, which
 gives about the peers' superpixel count, so quality is also compared at equal count.
 
     bench/superpixels/run.sh
@@ -35,7 +36,7 @@ from make_fixtures import metrics  # noqa: E402
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.path.join(ROOT, ".build", "release")
 DATA = os.path.join(ROOT, "bench", "data", "superpixels")
-REPEATS = 5
+ROUNDS, PER_ROUND = 3, 3  # medians of ROUNDS × PER_ROUND timed calls each
 K, M, ITERATIONS = 1000, 10.0, 10
 # SegKit keeps large disconnected pieces as superpixels of their own, so K = 1000 gives ~1130;
 # K = 850 gives about the peers' count (~970), for a like-for-like quality comparison.
@@ -43,14 +44,10 @@ K_MATCHED = 850
 W, H = 1024, 768
 
 
-def median_time(fn):
+def once(fn):
+    t = time.perf_counter()
     fn()
-    times = []
-    for _ in range(REPEATS):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+    return time.perf_counter() - t
 
 
 def make_scene():
@@ -65,13 +62,14 @@ def make_scene():
 
 
 def ours(png, threads, k=K):
+    """PER_ROUND timed calls in one segkit-bench process, after an untimed warm-up call."""
     out = os.path.join(DATA, f"segkit-{threads}-{k}.npy")
     run = subprocess.run([os.path.join(BIN, "segkit-bench"), "superpixels", "--image", png, "-n", str(k), "--compactness", str(M),
-                          "--iterations", str(ITERATIONS), "--repeats", str(REPEATS), "--output", out],
+                          "--iterations", str(ITERATIONS), "--repeats", str(PER_ROUND), "--output", out],
                          check=True, capture_output=True, text=True, env=dict(os.environ, SEGKIT_THREADS=str(threads)))
     result = json.loads(run.stdout.strip().splitlines()[-1])
     assert result["threads"] == threads, result
-    return result["seconds"], np.load(out)
+    return result["samples"], np.load(out)
 
 
 def main():
@@ -92,23 +90,27 @@ def main():
         s.enforceLabelConnectivity(25)
         return s.getLabels()
 
-    sk_seconds = median_time(skimage_slic)
-    sk_labels = skimage_slic()
+    sk_labels, cv_labels = skimage_slic(), opencv_slic()
     rows = []
     for threads in (1, 2):
         cv2.setNumThreads(threads)
-        seconds, labels = ours(png, threads)
-        cv_seconds = median_time(opencv_slic)
-        cv_labels = opencv_slic()
-        rows.append((threads, "SegKit", seconds, labels))
-        rows.append((threads, "scikit-image", sk_seconds, sk_labels))
-        rows.append((threads, "OpenCV SLIC", cv_seconds, cv_labels))
-        print(threads, seconds, sk_seconds, cv_seconds, file=sys.stderr)
-        seconds, labels = ours(png, threads, K_MATCHED)
-        rows.append((threads, f"SegKit, K={K_MATCHED}", seconds, labels))
+        # Alternate the four implementations round by round so all see the same machine load.
+        times = {"SegKit": [], "scikit-image": [], "OpenCV SLIC": [], "matched": []}
+        for _ in range(ROUNDS):
+            times["SegKit"] += ours(png, threads)[0]
+            times["scikit-image"] += [once(skimage_slic) for _ in range(PER_ROUND)]
+            times["OpenCV SLIC"] += [once(opencv_slic) for _ in range(PER_ROUND)]
+            times["matched"] += ours(png, threads, K_MATCHED)[0]
+        labels, matched = ours(png, threads)[1], ours(png, threads, K_MATCHED)[1]
+        median = {k: statistics.median(v) for k, v in times.items()}
+        rows.append((threads, "SegKit", median["SegKit"], labels))
+        rows.append((threads, "scikit-image", median["scikit-image"], sk_labels))
+        rows.append((threads, "OpenCV SLIC", median["OpenCV SLIC"], cv_labels))
+        rows.append((threads, f"SegKit, K={K_MATCHED}", median["matched"], matched))
+        print(threads, median, file=sys.stderr)
     best = {t: min(s for th, name, s, _ in rows if th == t and not name.startswith("SegKit")) for t in (1, 2)}
     print(f"{W}×{H}, K={K}, m={M:g}, {ITERATIONS} iterations, OpenCV {cv2.__version__} (region_size={region}), "
-          f"median of {REPEATS}; boundary tolerance {tolerance} px\n")
+          f"medians of {ROUNDS} alternating rounds × {PER_ROUND} calls; boundary tolerance {tolerance} px\n")
     print("| threads | implementation | time (ms) | SegKit / best peer | superpixels | ASA | BR | UE | CO |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for threads, name, seconds, labels in rows:
