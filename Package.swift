@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "SegKitCoreTests", dependencies: ["SegKitCore", "_TestSupport"]),
         .testTarget(name: "SegKitIOTests", dependencies: ["SegKitIO", "_TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SegKitClusteringTests", dependencies: ["SegKitClustering", "_TestSupport"]),
-        .testTarget(name: "SegKitRefinementTests", dependencies: ["SegKitRefinement", "_TestSupport"]),
+        .testTarget(name: "SegKitRefinementTests", dependencies: ["SegKitRefinement", "_TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SegKitNNTests", dependencies: ["SegKitNN", "_TestSupport"]),
         .testTarget(name: "SegKitEvaluationTests", dependencies: ["SegKitEvaluation", "_TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SegKitSegmentersTests", dependencies: ["SegKitSegmenters", "_TestSupport"]),

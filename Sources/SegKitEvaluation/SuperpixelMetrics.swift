@@ -1,12 +1,25 @@
-/// Quality measures of superpixels against a ground-truth segmentation, as in the
-/// superpixel-benchmark literature (Neubert & Protzel 2012; Stutz et al. 2018). Void ground-truth
-/// pixels are excluded everywhere; N is the number of non-void pixels.
+/// Quality measures of superpixels against a ground-truth segmentation, as defined by the
+/// superpixel benchmark of Stutz, Hermans and Leibe (CVIU 2018, `lib_eval/evaluation.cpp` of
+/// davidstutz/superpixel-benchmark), with Neubert & Protzel's (2012) undersegmentation error and
+/// Schick et al.'s (2012) compactness. `bench/superpixels/make_fixtures.py` is an independent NumPy
+/// transcription of those definitions; the tests match it to 1e-9.
+///
+/// Void ground truth (−1), which the benchmark does not have, is excluded: void pixels are left out
+/// of N and of every overlap and superpixel size, and are never ground-truth boundary pixels (a
+/// labelled pixel next to void is one). N is the number of non-void pixels, except for
+/// compactness, which ignores the ground truth and uses all W·H pixels.
+///
+/// The benchmark's boundary tolerance is r = round(0.0025 · image diagonal) pixels (1 on BSDS500);
+/// ``evaluate(superpixels:groundTruth:tolerance:)`` takes r directly.
 public enum SuperpixelMetrics {
     public struct Report: Sendable, Equatable, Codable {
         /// Achievable segmentation accuracy, (1/N) Σ_s max_g |s ∩ g|. Higher is better, ≤ 1.
         public var achievableSegmentationAccuracy: Double
         /// Boundary recall: the fraction of ground-truth boundary pixels with a superpixel boundary
-        /// pixel within `tolerance` (Chebyshev distance). Higher is better.
+        /// pixel within `tolerance` (Chebyshev distance, window clipped at the image border).
+        /// Boundary pixels are 4-connected boundary pixels: some 4-neighbour has another label, so
+        /// both sides of an edge count. 0 when the ground truth has no boundary pixel (as in the
+        /// superpixel benchmark). Higher is better.
         public var boundaryRecall: Double
         /// Undersegmentation error (Neubert–Protzel): (1/N) Σ_g Σ_{s∩g≠∅} min(|s ∩ g|, |s \ g|).
         /// Lower is better.
@@ -51,10 +64,11 @@ public enum SuperpixelMetrics {
             ue += min(count, sizeS[s]! - count)
         }
         let asa = Double(best.values.reduce(0, +)) / Double(valid)
-        // Boundary recall.
+        // Boundary recall over 4-connected boundary pixels (both sides of an edge).
         func isBoundary(_ map: LabelMap, _ x: Int, _ y: Int) -> Bool {
-            let l = map.labels[y * w + x]
-            return (x + 1 < w && map.labels[y * w + x + 1] != l) || (y + 1 < h && map.labels[(y + 1) * w + x] != l)
+            let i = y * w + x, l = map.labels[i]
+            return (x + 1 < w && map.labels[i + 1] != l) || (x > 0 && map.labels[i - 1] != l)
+                || (y + 1 < h && map.labels[i + w] != l) || (y > 0 && map.labels[i - w] != l)
         }
         var spBoundary = [Bool](repeating: false, count: n)
         for y in 0..<h { for x in 0..<w { spBoundary[y * w + x] = isBoundary(superpixels, x, y) } }
@@ -74,7 +88,7 @@ public enum SuperpixelMetrics {
                 if hit { truePositives += 1 }
             }
         }
-        let recall = gtBoundaries == 0 ? 1 : Double(truePositives) / Double(gtBoundaries)
+        let recall = gtBoundaries == 0 ? 0 : Double(truePositives) / Double(gtBoundaries)
         // Compactness over all superpixel pixels.
         var area: [Int32: Int] = [:], perimeter: [Int32: Int] = [:]
         for y in 0..<h {

@@ -169,65 +169,76 @@ struct SuperpixelState {
         let stride = ch + 3  // feature sums, x sum, y sum, weight
         var partial = [Double](repeating: 0, count: blocks * k * stride)
         let temperature: Float? = if case .soft(let t) = assignment { t } else { nil }
-        let (w, cols, rws, sx, sy) = (width, columns, rows, stepX, stepY)
-        labels.withUnsafeMutableBufferPointer { lp in
-            partial.withUnsafeMutableBufferPointer { pp in
-                features.data.withUnsafeBufferPointer { fp in
-                    centerFeatures.withUnsafeBufferPointer { cfp in
-                        centerX.withUnsafeBufferPointer { cxp in
-                            centerY.withUnsafeBufferPointer { cyp in
-                                let L = SendablePointer(lp.baseAddress!), P = SendablePointer(pp.baseAddress!)
-                                let F = SendableConstPointer(fp.baseAddress!), CF = SendableConstPointer(cfp.baseAddress!)
-                                let CX = SendableConstPointer(cxp.baseAddress!), CY = SendableConstPointer(cyp.baseAddress!)
-                                Parallel.forEachChunk(count: height, chunkSize: Self.blockRows) { b, rowsRange in
-                                    let sums = P.base + b * k * stride
-                                    var candidates = [Int](repeating: 0, count: 9), distances = [Float](repeating: 0, count: 9)
-                                    for y in rowsRange {
-                                        let gy = min(rws - 1, Int(Float(y) / sy))
-                                        for x in 0..<w {
-                                            let gx = min(cols - 1, Int(Float(x) / sx))
-                                            let i = y * w + x
-                                            var count = 0, best = 0, bestDistance = Float.infinity
-                                            for dy in -1...1 {
-                                                let cy = gy + dy
-                                                guard cy >= 0 && cy < rws else { continue }
-                                                for dx in -1...1 {
-                                                    let cx = gx + dx
-                                                    guard cx >= 0 && cx < cols else { continue }
-                                                    let c = cy * cols + cx
-                                                    var dist: Float = 0
-                                                    for q in 0..<ch {
-                                                        let t = F[q * plane + i] - CF[c * ch + q]
-                                                        dist += t * t
+        let (w, h, cols, rws, sx, sy) = (width, height, columns, rows, stepX, stepY)
+        let columnCells = (0..<w).map { Int32(min(cols - 1, Int(Float($0) / sx))) }
+        columnCells.withUnsafeBufferPointer { cp in
+            labels.withUnsafeMutableBufferPointer { lp in
+                partial.withUnsafeMutableBufferPointer { pp in
+                    features.data.withUnsafeBufferPointer { fp in
+                        centerFeatures.withUnsafeBufferPointer { cfp in
+                            centerX.withUnsafeBufferPointer { cxp in
+                                centerY.withUnsafeBufferPointer { cyp in
+                                    let L = SendablePointer(lp.baseAddress!), P = SendablePointer(pp.baseAddress!)
+                                    let F = SendableConstPointer(fp.baseAddress!), CF = SendableConstPointer(cfp.baseAddress!)
+                                    let CX = SendableConstPointer(cxp.baseAddress!), CY = SendableConstPointer(cyp.baseAddress!)
+                                    let cells = SendableConstPointer(cp.baseAddress!)
+                                    Parallel.forEachChunk(count: height, chunkSize: Self.blockRows) { b, rowsRange in
+                                        let sums = P.base + b * k * stride
+                                        if temperature == nil {
+                                            Self.assignNearest(rows: rowsRange, width: w, height: h, channels: ch, gridColumns: cols,
+                                                               gridRows: rws, stepY: sy, spatial: spatial, features: F.base,
+                                                               centers: CF.base, centerX: CX.base, centerY: CY.base,
+                                                               columnCells: cells.base, labels: L.base, sums: sums)
+                                            return
+                                        }
+                                        var candidates = [Int](repeating: 0, count: 9), distances = [Float](repeating: 0, count: 9)
+                                        for y in rowsRange {
+                                            let gy = min(rws - 1, Int(Float(y) / sy))
+                                            for x in 0..<w {
+                                                let gx = min(cols - 1, Int(Float(x) / sx))
+                                                let i = y * w + x
+                                                var count = 0, best = 0, bestDistance = Float.infinity
+                                                for dy in -1...1 {
+                                                    let cy = gy + dy
+                                                    guard cy >= 0 && cy < rws else { continue }
+                                                    for dx in -1...1 {
+                                                        let cx = gx + dx
+                                                        guard cx >= 0 && cx < cols else { continue }
+                                                        let c = cy * cols + cx
+                                                        var dist: Float = 0
+                                                        for q in 0..<ch {
+                                                            let t = F[q * plane + i] - CF[c * ch + q]
+                                                            dist += t * t
+                                                        }
+                                                        let ex = Float(x) - CX[c], ey = Float(y) - CY[c]
+                                                        dist += spatial * (ex * ex + ey * ey)
+                                                        candidates[count] = c
+                                                        distances[count] = dist
+                                                        count += 1
+                                                        if dist < bestDistance { bestDistance = dist; best = c }
                                                     }
-                                                    let ex = Float(x) - CX[c], ey = Float(y) - CY[c]
-                                                    dist += spatial * (ex * ex + ey * ey)
-                                                    candidates[count] = c
-                                                    distances[count] = dist
-                                                    count += 1
-                                                    if dist < bestDistance { bestDistance = dist; best = c }
                                                 }
-                                            }
-                                            L[i] = Int32(best)
-                                            if let temperature {
-                                                var total: Float = 0
-                                                for s in 0..<count {
-                                                    distances[s] = expf(-(distances[s] - bestDistance) / temperature)
-                                                    total += distances[s]
+                                                L[i] = Int32(best)
+                                                if let temperature {
+                                                    var total: Float = 0
+                                                    for s in 0..<count {
+                                                        distances[s] = expf(-(distances[s] - bestDistance) / temperature)
+                                                        total += distances[s]
+                                                    }
+                                                    for s in 0..<count {
+                                                        let a = Double(distances[s] / total), o = sums + candidates[s] * stride
+                                                        for q in 0..<ch { o[q] += a * Double(F[q * plane + i]) }
+                                                        o[ch] += a * Double(x)
+                                                        o[ch + 1] += a * Double(y)
+                                                        o[ch + 2] += a
+                                                    }
+                                                } else {
+                                                    let o = sums + best * stride
+                                                    for q in 0..<ch { o[q] += Double(F[q * plane + i]) }
+                                                    o[ch] += Double(x)
+                                                    o[ch + 1] += Double(y)
+                                                    o[ch + 2] += 1
                                                 }
-                                                for s in 0..<count {
-                                                    let a = Double(distances[s] / total), o = sums + candidates[s] * stride
-                                                    for q in 0..<ch { o[q] += a * Double(F[q * plane + i]) }
-                                                    o[ch] += a * Double(x)
-                                                    o[ch + 1] += a * Double(y)
-                                                    o[ch + 2] += a
-                                                }
-                                            } else {
-                                                let o = sums + best * stride
-                                                for q in 0..<ch { o[q] += Double(F[q * plane + i]) }
-                                                o[ch] += Double(x)
-                                                o[ch + 1] += Double(y)
-                                                o[ch + 2] += 1
                                             }
                                         }
                                     }

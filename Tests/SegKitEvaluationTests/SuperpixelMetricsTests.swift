@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import SegKitEvaluation
 
@@ -13,9 +14,9 @@ import SegKitEvaluation
         // UE: segment 0 ∩ gt0 = 4, min(4, 6−4=2) = 2; segment 0 ∩ gt1 = 2, min(2, 4) = 2;
         // segment 1 ∩ gt1 = 2, min(2, 0) = 0 → 4/8.
         #expect(r.undersegmentationError == 0.5)
-        // GT boundary pixels (right neighbour differs): (1,0), (1,1); SP boundaries at (2,0), (2,1):
-        // none within tolerance 0 → recall 0; with tolerance 1 → 1.
-        #expect(r.boundaryRecall == 0)
+        // 4-connected boundary pixels (both sides of an edge): GT columns 1 and 2 (4 pixels), SP
+        // columns 2 and 3. Tolerance 0: the two GT pixels of column 2 hit → 2/4; tolerance 1 → 1.
+        #expect(r.boundaryRecall == 0.5)
         #expect(try SuperpixelMetrics.evaluate(superpixels: sp, groundTruth: gt, tolerance: 1).boundaryRecall == 1)
         // Compactness: segment 0 area 6, perimeter 3+3+2+2 = 10 → 6/8·4π·6/100; segment 1 area 2,
         // perimeter 6 → 2/8·4π·2/36.
@@ -38,5 +39,32 @@ import SegKitEvaluation
         #expect(try SuperpixelMetrics.evaluate(superpixels: sp, groundTruth: gt).achievableSegmentationAccuracy == 1)
         #expect(throws: SegKitError.self) { try SuperpixelMetrics.evaluate(superpixels: sp, groundTruth: LabelMap(width: 3, height: 1, repeating: 0)) }
         #expect(throws: SegKitError.self) { try SuperpixelMetrics.evaluate(superpixels: sp, groundTruth: LabelMap(width: 2, height: 1)) }
+    }
+
+    /// Against `bench/superpixels/make_fixtures.py`, an independent NumPy transcription of the
+    /// superpixel benchmark's definitions (Stutz et al. 2018), including void and degenerate cases.
+    @Test func matchesTheNumPyReference() throws {
+        let cases = try Fixtures.cases("superpixel_metrics.json")
+        #expect(cases.count >= 6)
+        for c in cases {
+            let w = c["w"] as! Int, h = c["h"] as! Int, name = c["name"] as! String
+            let sp = labels(c["superpixels"]!, w, h), gt = labels(c["truth"]!, w, h)
+            for (tolerance, expected) in c["results"] as! [String: [String: Any]] {
+                let r = try SuperpixelMetrics.evaluate(superpixels: sp, groundTruth: gt, tolerance: Int(tolerance)!)
+                func value(_ key: String) -> Double { (expected[key] as! NSNumber).doubleValue }
+                #expect(abs(r.achievableSegmentationAccuracy - value("asa")) < 1e-9, "\(name) ASA")
+                #expect(abs(r.boundaryRecall - value("br")) < 1e-9, "\(name) BR r=\(tolerance)")
+                #expect(abs(r.undersegmentationError - value("ue")) < 1e-9, "\(name) UE")
+                #expect(abs(r.compactness - value("co")) < 1e-9, "\(name) CO")
+                #expect(r.segmentCount == expected["count"] as! Int, "\(name) count")
+            }
+        }
+    }
+
+    @Test func groundTruthWithoutBoundariesHasZeroRecall() throws {
+        // As in the superpixel benchmark: no ground-truth boundary pixel → recall 0.
+        let gt = LabelMap(width: 4, height: 3, repeating: 0)
+        let sp = try LabelMap(width: 4, height: 3, labels: [0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1])
+        #expect(try SuperpixelMetrics.evaluate(superpixels: sp, groundTruth: gt).boundaryRecall == 0)
     }
 }

@@ -63,6 +63,29 @@ func directGuided(_ p: Image<Float>, guide: Image<Float>, r: Int, eps: Double) -
         }
     }
 
+    @Test(arguments: [3, 40, 90])
+    func matchesDirectMeanAcrossRowBands(radius: Int) {
+        // 150 rows are several bands of the row-streaming engine; radius 90 exceeds a band.
+        let image = Synthetic.noiseImage(width: 13, height: 150, channels: 1, seed: 2)
+        let out = BoxFilter.mean(image, radius: radius)
+        let direct = directMean(image, radius)
+        let worst = zip(out.data, direct).map { abs(Double($0) - $1) }.max()!
+        #expect(worst < 1e-6)
+    }
+
+    @Test(arguments: [(1, 7), (3, 5), (6, 1), (9, 2)])
+    func matchesDirectMeanOnTinyImages(width: Int, height: Int) {
+        // Rows shorter than the four segments the horizontal pass splits them into.
+        let image = Synthetic.noiseImage(width: width, height: height, channels: 5, seed: 4)
+        for radius in [1, 4] {
+            let out = BoxFilter.mean(image, radius: radius)
+            for c in 0..<5 {
+                let direct = directMean(image, radius, channel: c)
+                for i in direct.indices { #expect(abs(Double(out.data[c * width * height + i]) - direct[i]) < 1e-6) }
+            }
+        }
+    }
+
     @Test func identicalOnAnyThreadCount() {
         let image = Synthetic.noiseImage(width: 300, height: 200, channels: 1)
         let a = Parallel.withThreadLimit(1) { BoxFilter.mean(image, radius: 7) }
@@ -82,6 +105,15 @@ func directGuided(_ p: Image<Float>, guide: Image<Float>, r: Int, eps: Double) -
             let worst = zip(out.data, direct).map { abs(Double($0) - $1) }.max()!
             #expect(worst < 1e-5, "r=\(r) eps=\(eps): \(worst)")
         }
+    }
+
+    @Test(arguments: [1, 3])
+    func identicalOnAnyThreadCount(guideChannels: Int) throws {
+        let guide = Synthetic.smoothImage(width: 97, height: 230, channels: guideChannels, seed: 8)
+        let p = Synthetic.noiseImage(width: 97, height: 230, channels: 2, seed: 9)
+        let a = try Parallel.withThreadLimit(1) { try GuidedFilter.filter(p, guide: guide, radius: 6, epsilon: 1e-3) }
+        let b = try Parallel.withThreadLimit(2) { try GuidedFilter.filter(p, guide: guide, radius: 6, epsilon: 1e-3) }
+        #expect(a == b)
     }
 
     @Test func edgesArePreserved() throws {

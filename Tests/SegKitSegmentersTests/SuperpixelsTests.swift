@@ -48,6 +48,23 @@ import _TestSupport
         #expect(Clusters.adjustedRandIndex(fromFeatures.labels, truth.labels) == 1)
     }
 
+    @Test func labKernelAgreesWithTheGeneralKernel() throws {
+        // Three channels take the SIMD E-step; a fourth, all-zero channel adds exactly 0 to every
+        // distance and sends the same map through the general E-step: labels must be identical.
+        var image = Synthetic.smoothImage(width: 150, height: 110, seed: 3)
+        var g = SeededGenerator(seed: 4)
+        for i in image.data.indices { image.data[i] = min(1, max(0, image.data[i] + 0.05 * g.nextNormal())) }
+        let lab = try ColorSpace.srgbToLab(image)
+        var padded = Image<Float>(width: lab.width, height: lab.height, channels: 4)
+        padded.data.replaceSubrange(0..<(3 * lab.pixelCount), with: lab.data)
+        for k in [20, 150] {
+            let c = Superpixels.Configuration(segmentCount: k)
+            let fast = try Superpixels.segment(features: lab, configuration: c)
+            let general = try Superpixels.segment(features: padded, configuration: c)
+            #expect(fast == general, "k=\(k)")
+        }
+    }
+
     @Test func gridFollowsTheAspectRatio() {
         let g = Superpixels.grid(width: 1920, height: 1080, segmentCount: 400)
         #expect(abs(g.columns * g.rows - 400) < 30)
