@@ -78,6 +78,28 @@ import Testing
         try checkGradients([x, w, b]) { v in try v[0].conv2d(weight: v[1], bias: v[2], geometry: geometry) }
     }
 
+    /// The forward pass in strips of output rows (bounded im2col memory) equals a direct sum, for
+    /// strips of one row, of several rows with a ragged last strip, and one strip.
+    @Test(arguments: [1, 400, 4_194_304])
+    func convolutionInRowStrips(budget: Int) throws {
+        let geometries: [Conv2DGeometry] = [.init(padding: 1), .init(stride: 2, padding: 1, groups: 2)]
+        for g in geometries {
+            let x = randomTensor([2, 4, 7, 5], seed: 30), w = randomTensor([6, 4 / g.groups, 3, 3], seed: 31)
+            let y = try ConvPlan.$columnBudget.withValue(budget) { try Variable(x).conv2d(weight: Variable(w), geometry: g).value }
+            let (ho, wo) = (y.shape[2], y.shape[3])
+            for i in 0..<2 { for o in 0..<6 { for oy in 0..<ho { for ox in 0..<wo {
+                let group = o / (6 / g.groups), cg = 4 / g.groups
+                var sum = 0.0
+                for ci in 0..<cg { for a in 0..<3 { for b in 0..<3 {
+                    let yy = oy * g.stride - g.padding + a, xx = ox * g.stride - g.padding + b
+                    guard yy >= 0, yy < 7, xx >= 0, xx < 5 else { continue }
+                    sum += Double(x.data[((i * 4 + group * cg + ci) * 7 + yy) * 5 + xx]) * Double(w.data[((o * cg + ci) * 3 + a) * 3 + b])
+                } } }
+                #expect(abs(Double(y.data[((i * 6 + o) * ho + oy) * wo + ox]) - sum) < 1e-5)
+            } } } }
+        }
+    }
+
     @Test func pointwiseConvAndSingleImage() throws {
         try checkGradients([randomTensor([1, 3, 4, 4], seed: 23), randomTensor([5, 3, 1, 1], seed: 24)]) { v in
             try v[0].conv2d(weight: v[1])

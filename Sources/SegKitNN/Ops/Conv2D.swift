@@ -75,20 +75,22 @@ struct ConvPlan: Sendable {
         return lo < hi ? lo..<hi : 0..<0
     }
 
-    /// Fills `col` (k × pixels) for image `i`, group `gi`.
-    func im2col(_ x: UnsafePointer<Float>, image i: Int, group gi: Int, into col: UnsafeMutablePointer<Float>) {
+    /// Fills `col` (k × (rows.count · wo)) for output rows `rows` of image `i`, group `gi`.
+    func im2col(_ x: UnsafePointer<Float>, image i: Int, group gi: Int, rows: Range<Int>? = nil, into col: UnsafeMutablePointer<Float>) {
         let s = geometry.stride, p = geometry.padding, d = geometry.dilation
+        let rows = rows ?? 0..<ho
+        let stripPixels = rows.count * wo
         var row = 0
         for ci in 0..<cg {
             let plane = x + ((i * c) + gi * cg + ci) * h * w
             for a in 0..<kh {
                 for b in 0..<kw {
-                    let out = col + row * pixels
+                    let out = col + row * stripPixels
                     let columns = validColumns(b)
                     let offset = b * d - p
-                    for oy in 0..<ho {
+                    for oy in rows {
                         let y = oy * s - p + a * d
-                        let dst = out + oy * wo
+                        let dst = out + (oy - rows.lowerBound) * wo
                         guard y >= 0 && y < h, !columns.isEmpty else {
                             dst.update(repeating: 0, count: wo)
                             continue
@@ -142,6 +144,7 @@ struct ConvPlan: Sendable {
     func forward(_ x: [Float], _ weights: [Float]) -> [Float] {
         // Every output element is written by sgemm (β = 0): no need to zero the buffer.
         var out = [Float](unsafeUninitializedCapacity: n * co * pixels) { _, count in count = n * co * pixels }
+        let rowsPerStrip = self.rowsPerStrip  // read here: task-locals do not reach worker threads
         x.withUnsafeBufferPointer { xp in
             weights.withUnsafeBufferPointer { wp in
                 out.withUnsafeMutableBufferPointer { op in
@@ -152,9 +155,15 @@ struct ConvPlan: Sendable {
                             if self.pointwise {
                                 self.gemm(W.base + gi * self.cog * self.k, X.base + (i * self.c + gi * self.cg) * self.pixels, out)
                             } else {
-                                BufferPool.shared.withBuffer(self.k * self.pixels) { col in
-                                    self.im2col(X.base, image: i, group: gi, into: col)
-                                    self.gemm(W.base + gi * self.cog * self.k, UnsafePointer(col), out)
+                                // Strips of output rows bound the column buffer (≈ 16 MB) whatever the image size.
+                                BufferPool.shared.withBuffer(self.k * rowsPerStrip * self.wo) { col in
+                                    for start in stride(from: 0, to: self.ho, by: rowsPerStrip) {
+                                        let rows = start..<min(self.ho, start + rowsPerStrip)
+                                        self.im2col(X.base, image: i, group: gi, rows: rows, into: col)
+                                        LinearAlgebra.gemm(m: self.cog, n: rows.count * self.wo, k: self.k, a: W.base + gi * self.cog * self.k,
+                                                           lda: self.k, b: UnsafePointer(col), ldb: rows.count * self.wo,
+                                                           c: out + start * self.wo, ldc: self.pixels, parallel: !self.parallelImages)
+                                    }
                                 }
                             }
                         }
@@ -165,6 +174,12 @@ struct ConvPlan: Sendable {
         }
         return out
     }
+
+    /// Floats of im2col columns per strip in the forward pass (tests lower it to exercise strips).
+    @TaskLocal static var columnBudget = 4_194_304
+
+    /// Output rows per im2col strip in the forward pass: about `columnBudget` floats, at least one row.
+    var rowsPerStrip: Int { max(1, min(ho, Self.columnBudget / max(1, k * wo))) }
 
     private func gemm(_ w: UnsafePointer<Float>, _ col: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>) {
         LinearAlgebra.gemm(m: cog, n: pixels, k: k, a: w, lda: k, b: col, ldb: pixels, c: out, ldc: pixels, parallel: !parallelImages)

@@ -84,7 +84,7 @@ public struct EntityLoss: Sendable {
         let lengths = try raw.square().sum(axes: [1]).sqrt()
         let unit = lengths.affine(scale: -1, shift: 1).abs().mean()
         components.unitLength = unit.value.scalar
-        var loss = try (total ?? Variable(Tensor(scalar: 0))).affine(scale: 1 / Float(n))
+        var loss = (total ?? Variable(Tensor(scalar: 0))).affine(scale: 1 / Float(n))
         loss = try loss + unit.affine(scale: weights.unitLength)
         let scale = 1 / Float(n)
         components.attraction *= scale
