@@ -33,11 +33,12 @@ done
 # Table 5 of the paper: similarities of the model's features on the held-out set.
 "$segkit" eval embedding --model "$model" --images "$data/test" --gt "$data/test" --json "$data/embedding.json" --quiet
 
-# Timing and peak memory on a 1024 × 768 image (2 threads), single and multi-resolution.
+# Timing and peak memory on a 1024 × 768 image (2 threads), single and multi-resolution. flock keeps
+# concurrent benchmark scripts on this machine from timing at the same moment.
 "$segkit" scenes -o "$data/photo" --count 1 --seed 99 --width 1024 --height 768 --quiet
 for res in 384 384,768; do
   for run in 1 2 3; do
-    SEGKIT_THREADS=2 /usr/bin/time -f "peak RSS %M KB, wall %e s" "$segkit" segment "$data/photo/scene-0000.png" \
+    SEGKIT_THREADS=2 flock /tmp/segkit-bench.lock /usr/bin/time -f "peak RSS %M KB, wall %e s" "$segkit" segment "$data/photo/scene-0000.png" \
       -o "$data/photo-out-$run" --model "$model" --resolutions "$res" 2>&1 | sed "s/^/[res $res run $run] /"
   done
 done
