@@ -384,7 +384,7 @@ def bench_coco(repeats, threads, log):
     ours = lib["evaluate"][str(threads)]
     ours1 = lib["evaluate"]["1"]
     rows = [
-        "| COCO segm, 5,000 images × 100 detections | SegKit (s) | pycocotools (s) | speed-up |",
+        f"| COCO segm, {N_IMAGES:,} images × {DETS_PER_IMAGE} detections | SegKit (s) | pycocotools (s) | speed-up |",
         "| --- | ---: | ---: | ---: |",
         f"| library call on parsed data, {threads} threads: SegKit `COCODataset.evaluate` vs pycocotools evaluate()+accumulate() "
         f"| {fmt(ours)} | {fmt(ev_acc)} | **{ev_acc / ours:.1f}×** |",
@@ -434,7 +434,7 @@ def bench_pq(repeats, threads, log):
     assert delta <= 1e-6, f"PQ differs from panopticapi by {delta}"
     total = med([r["times"]["total"] for r in ref])
     rows = [
-        f"| COCO panoptic PQ, 5,000 PNG pairs {PAN_W}×{PAN_H} | SegKit (s) | panopticapi (s) | speed-up |",
+        f"| COCO panoptic PQ, {N_IMAGES:,} PNG pairs {PAN_W}×{PAN_H} | SegKit (s) | panopticapi (s) | speed-up |",
         "| --- | ---: | ---: | ---: |",
         f"| end to end, {threads} threads: `segkit eval panoptic` process vs pq_compute body, single process (JSON + PNGs + PQ) "
         f"| {fmt(med(cli))} | {fmt(total)} | **{total / med(cli):.1f}×** |",
@@ -472,12 +472,13 @@ def main():
         def log(message):
             print(message, file=sys.stderr, flush=True)
 
-        import pycocotools
-        import PIL
+        from importlib.metadata import version
+        swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.split("\n")[0]
         log(f"load average at start: {os.getloadavg()}")
-        print(f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {platform.python_version()} / numpy {np.__version__} "
-              f"/ pycocotools {pycocotools.__version__ if hasattr(pycocotools, '__version__') else '2.0.x'} / Pillow {PIL.__version__}; "
-              f"medians of {args.repeats} runs, each timed process run alone under `flock {LOCK}`.\n")
+        print(f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {swift}; Python {platform.python_version()}, "
+              f"numpy {np.__version__}, pycocotools {version('pycocotools')}, panopticapi-lite {version('panopticapi-lite')}, "
+              f"Pillow {version('pillow')}; SegKit with SEGKIT_THREADS={args.threads} unless stated, Python single-threaded; "
+              f"medians of {args.repeats} runs, each timed process alone under `flock {LOCK}`.\n")
         if args.only in (None, "coco"):
             print(bench_coco(args.repeats, args.threads, log) + "\n")
         if args.only in (None, "pq"):
