@@ -534,3 +534,107 @@ struct COCOFastJSON {
         return COCODataset(images: images, annotations: annotations, categories: categories)
     }
 }
+
+extension COCOFastJSON {
+    /// An optional integer member: null gives nil.
+    mutating func optionalInt(_ out: inout Int?) -> Bool {
+        if null() {
+            out = nil
+            return true
+        }
+        out = int()
+        return out != nil
+    }
+
+    /// A list of objects, each read by `element`; false on any failure.
+    mutating func objects<T>(_ out: inout [T], _ element: (inout COCOFastJSON) -> T?) -> Bool {
+        var list: [T] = []
+        guard array({ r in
+            guard let v = element(&r) else { return false }
+            list.append(v)
+            return true
+        }) else { return false }
+        out = list
+        return true
+    }
+
+    mutating func panopticSegment() -> COCOPanoptic.SegmentInfo? {
+        var id: Int?, categoryID: Int?, isCrowd: Int?, area: Int?
+        let ok = object { r, key in
+            if COCOFastJSON.equal(key, "id") { id = r.int(); return id != nil }
+            if COCOFastJSON.equal(key, "category_id") { categoryID = r.int(); return categoryID != nil }
+            if COCOFastJSON.equal(key, "iscrowd") { return r.optionalInt(&isCrowd) }
+            if COCOFastJSON.equal(key, "area") { return r.optionalInt(&area) }
+            return r.skipValue()
+        }
+        guard ok, let id, let categoryID else { return nil }
+        return .init(id: id, categoryID: categoryID, isCrowd: isCrowd, area: area)
+    }
+
+    mutating func panopticAnnotation() -> COCOPanoptic.Annotation? {
+        var imageID: Int?, fileName: String?, segments: [COCOPanoptic.SegmentInfo]?
+        let ok = object { r, key in
+            if COCOFastJSON.equal(key, "image_id") { imageID = r.int(); return imageID != nil }
+            if COCOFastJSON.equal(key, "file_name") { fileName = r.swiftString(); return fileName != nil }
+            if COCOFastJSON.equal(key, "segments_info") {
+                var list: [COCOPanoptic.SegmentInfo] = []
+                guard r.objects(&list, { $0.panopticSegment() }) else { return false }
+                segments = list
+                return true
+            }
+            return r.skipValue()
+        }
+        guard ok, let imageID, let fileName, let segments else { return nil }
+        return .init(imageID: imageID, fileName: fileName, segmentsInfo: segments)
+    }
+
+    /// A COCO panoptic JSON file (`annotations`, optional `categories` and `images`).
+    mutating func panoptic() -> COCOPanoptic? {
+        var annotations: [COCOPanoptic.Annotation]?, categories: [COCOPanoptic.Category]?, images: [COCOPanoptic.ImageInfo]?
+        let ok = object { r, key in
+            if COCOFastJSON.equal(key, "annotations") {
+                var list: [COCOPanoptic.Annotation] = []
+                guard r.objects(&list, { $0.panopticAnnotation() }) else { return false }
+                annotations = list
+                return true
+            }
+            if COCOFastJSON.equal(key, "categories") {
+                if r.null() { categories = nil; return true }
+                var list: [COCOPanoptic.Category] = []
+                guard r.objects(&list, { r -> COCOPanoptic.Category? in
+                    var id: Int?, isThing: Int?
+                    let ok = r.object { r, key in
+                        if COCOFastJSON.equal(key, "id") { id = r.int(); return id != nil }
+                        if COCOFastJSON.equal(key, "isthing") { return r.optionalInt(&isThing) }
+                        return r.skipValue()
+                    }
+                    guard ok, let id else { return nil }
+                    return .init(id: id, isThing: isThing)
+                }) else { return false }
+                categories = list
+                return true
+            }
+            if COCOFastJSON.equal(key, "images") {
+                if r.null() { images = nil; return true }
+                var list: [COCOPanoptic.ImageInfo] = []
+                guard r.objects(&list, { r -> COCOPanoptic.ImageInfo? in
+                    var id: Int?, fileName: String?, width: Int?, height: Int?
+                    let ok = r.object { r, key in
+                        if COCOFastJSON.equal(key, "id") { id = r.int(); return id != nil }
+                        if COCOFastJSON.equal(key, "file_name") { fileName = r.swiftString(); return fileName != nil }
+                        if COCOFastJSON.equal(key, "width") { return r.optionalInt(&width) }
+                        if COCOFastJSON.equal(key, "height") { return r.optionalInt(&height) }
+                        return r.skipValue()
+                    }
+                    guard ok, let id, let fileName else { return nil }
+                    return .init(id: id, fileName: fileName, width: width, height: height)
+                }) else { return false }
+                images = list
+                return true
+            }
+            return r.skipValue()
+        }
+        guard ok, let annotations else { return nil }
+        return COCOPanoptic(annotations: annotations, categories: categories, images: images)
+    }
+}

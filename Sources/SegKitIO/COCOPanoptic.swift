@@ -47,6 +47,7 @@ public struct COCOPanoptic: Sendable, Equatable, Decodable {
     /// Reads the JSON file.
     public static func read(_ path: String) throws(SegKitError) -> COCOPanoptic {
         let data = try FileAccess.read(path)
+        if let fast = COCOFastJSON.read(data, { $0.panoptic() }) { return fast }
         return try SegKitError.attributed(to: path) { () throws(SegKitError) in try COCOJSON.decode(COCOPanoptic.self, from: data) }
     }
 
@@ -202,20 +203,29 @@ struct PanopticReader {
         samples.withUnsafeBufferPointer { s in
             index.withUnsafeMutableBufferPointer { out in
                 var table = IDTable()
-                var last: UInt32 = 0, lastIndex: Int32 = -1
-                // Whole 32-bit loads when the buffer has a spare byte after the last pixel.
-                let wide = s.count >= n * c + 1
-                let raw = UnsafeRawPointer(s.baseAddress!)
-                for i in 0..<n {
-                    let o = i * c
-                    let v = wide ? raw.loadUnaligned(fromByteOffset: o, as: UInt32.self).littleEndian & 0xFF_FFFF
-                        : UInt32(s[o]) | UInt32(s[o + 1]) << 8 | UInt32(s[o + 2]) << 16
-                    if v != last || lastIndex < 0 {
-                        lastIndex = table.index(of: v, next: Int32(distinct.count))
-                        if Int(lastIndex) == distinct.count { distinct.append(Int(v)) }
-                        last = v
+                var last = UInt32.max, lastIndex: Int32 = 0  // no 24-bit id equals UInt32.max
+                let o = out.baseAddress!
+                @inline(__always) func lookUp(_ v: UInt32) {
+                    lastIndex = table.index(of: v, next: Int32(truncatingIfNeeded: distinct.count))
+                    if Int(lastIndex) == distinct.count { distinct.append(Int(v)) }
+                    last = v
+                }
+                if s.count >= n * c + 1 {
+                    // Whole 32-bit loads (the buffer has a spare byte after the last pixel).
+                    var p = UnsafeRawPointer(s.baseAddress!)
+                    for i in 0..<n {
+                        let v = p.loadUnaligned(as: UInt32.self).littleEndian & 0xFF_FFFF
+                        if v != last { lookUp(v) }
+                        o[i] = lastIndex
+                        p += c
                     }
-                    out[i] = lastIndex
+                } else {
+                    for i in 0..<n {
+                        let q = i &* c
+                        let v = UInt32(s[q]) | UInt32(s[q + 1]) << 8 | UInt32(s[q + 2]) << 16
+                        if v != last { lookUp(v) }
+                        o[i] = lastIndex
+                    }
                 }
             }
         }

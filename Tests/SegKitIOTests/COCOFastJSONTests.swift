@@ -77,6 +77,29 @@ import SegKitIO
         #expect(try COCODataset(jsonBytes: plain) == JSONDecoder().decode(COCODataset.self, from: plain))
     }
 
+    @Test func panopticFilesMatchJSONDecoder() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let texts = [
+            """
+            {"info": {}, "images": [{"id": 1, "file_name": "a.jpg", "width": 4, "height": null}, {"id": 2, "file_name": "b\\u00e9.jpg"}],
+             "annotations": [{"image_id": 1, "file_name": "a.png", "segments_info": [
+                 {"id": 5, "category_id": 1, "iscrowd": 0, "area": 12, "bbox": [0, 0, 2, 2]}, {"id": 16777215, "category_id": 2}]},
+               {"segments_info": [], "file_name": "b.png", "image_id": 2}],
+             "categories": [{"id": 1, "isthing": 1, "name": "x"}, {"id": 2, "isthing": null}]}
+            """,
+            "{\"annotations\": []}",
+            "{\"annotations\": [{\"image_id\": 1, \"file_name\": \"a.png\", \"segments_info\": [{\"id\": 1, \"category_id\": 1, \"area\": 2.5}]}]}",
+        ]
+        for (k, text) in texts.enumerated() {
+            let path = folder + "/\(k).json"
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            let reference = try? JSONDecoder().decode(COCOPanoptic.self, from: Data(text.utf8))
+            let fast = try? COCOPanoptic.read(path)
+            #expect(fast == reference, "\(text)")
+        }
+        #expect(throws: SegKitError.self) { try COCOPanoptic.read(folder + "/2.json") }
+    }
+
     @Test func invalidInputStillGetsJSONDecoderErrors() throws {
         let cases = [
             "[{\"image_id\":1.5,\"category_id\":1,\"score\":1}]",
