@@ -13,7 +13,7 @@ Data (generated once, deterministic, into bench/data/evaluation/ — never commi
   are perturbed renderings with category swaps, misses, false positives and VOID patches.
 
 Timings (each measured process runs under `flock /tmp/segkit-bench.lock`, so only one timing job
-runs on the machine at a time):
+runs on the machine at a time, and starts once other jobs have left the CPUs idle for a second):
 - pycocotools 2.0.11: COCO(gt), loadRes (JSON parse included), evaluate(), accumulate(),
   summarize(), each timed inside one process; the whole process under /usr/bin/time -v.
 - SegKit library call: `segkit-bench eval instance` parses the JSON once (timed separately), then
@@ -37,6 +37,7 @@ import math
 import os
 import platform
 import re
+import shlex
 import statistics
 import subprocess
 import sys
@@ -331,10 +332,40 @@ def ref_pq():
 # Orchestration
 # ----------------------------------------------------------------------------------------------
 
+def cpu_busy(seconds=1.0):
+    """Fraction of all CPUs busy over `seconds` (from /proc/stat)."""
+    def sample():
+        with open("/proc/stat") as f:
+            fields = [int(v) for v in f.readline().split()[1:]]
+        return fields[3] + fields[4], sum(fields)  # idle + iowait, total
+    idle0, total0 = sample()
+    time.sleep(seconds)
+    idle1, total1 = sample()
+    return 1 - (idle1 - idle0) / max(1, total1 - total0)
+
+
+def wait_idle(limit=120.0, threshold=0.15):
+    """Waits (at most `limit` seconds) until other jobs leave the CPUs nearly idle; prints how long it waited."""
+    start = time.time()
+    while time.time() - start < limit:
+        busy = cpu_busy()
+        if busy < threshold:
+            print(f"idle after {time.time() - start:.0f} s", file=sys.stderr)
+            return
+    print(f"machine still busy ({busy:.0%}) after {limit:.0f} s: timing anyway", file=sys.stderr)
+
+
+BUSY_NOTES = []
+
+
 def timed(cmd, env=None):
-    """Runs cmd under flock and /usr/bin/time -v; returns (stdout, wall seconds, peak RSS MiB)."""
-    full = ["flock", LOCK, "/usr/bin/time", "-v"] + cmd
+    """Runs cmd under flock and /usr/bin/time -v, after waiting (inside the lock) for other jobs to leave the
+    CPUs idle; returns (stdout, wall seconds, peak RSS MiB) and sets timed.cpu (user + system seconds)."""
+    wait = shlex.join([sys.executable, os.path.abspath(__file__), "wait-idle"])
+    full = ["flock", LOCK, "sh", "-c", wait + " && exec " + shlex.join(["/usr/bin/time", "-v"] + cmd)]
     p = subprocess.run(full, capture_output=True, text=True, env=env)
+    if "still busy" in p.stderr:
+        BUSY_NOTES.append(cmd[0])
     if p.returncode != 0:
         sys.stderr.write(p.stderr)
         raise SystemExit(f"failed: {' '.join(cmd)}")
@@ -469,6 +500,7 @@ def main():
     sub.add_parser("generate")
     sub.add_parser("ref-coco")
     sub.add_parser("ref-pq")
+    sub.add_parser("wait-idle")
     b = sub.add_parser("bench")
     b.add_argument("--repeats", type=int, default=3)
     b.add_argument("--threads", type=int, default=2)
@@ -480,6 +512,8 @@ def main():
         ref_coco()
     elif args.command == "ref-pq":
         ref_pq()
+    elif args.command == "wait-idle":
+        wait_idle()
     else:
         generate()
 
@@ -497,6 +531,8 @@ def main():
             print(bench_coco(args.repeats, args.threads, log) + "\n")
         if args.only in (None, "pq"):
             print(bench_pq(args.repeats, args.threads, log))
+        print(f"\nEach timed process started once the CPUs had been ≥ 85 % idle for 1 s (waiting at most 2 min): "
+              + (f"{len(BUSY_NOTES)} of them started on a busy machine." if BUSY_NOTES else "all did."))
 
 
 if __name__ == "__main__":
