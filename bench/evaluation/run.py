@@ -526,7 +526,7 @@ def main():
         print(f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {swift}; Python {platform.python_version()}, "
               f"numpy {np.__version__}, pycocotools {version('pycocotools')}, panopticapi-lite {version('panopticapi-lite')}, "
               f"Pillow {version('pillow')}; SegKit with SEGKIT_THREADS={args.threads} unless stated, Python single-threaded; "
-              f"medians of {args.repeats} reference runs and {args.repeats * SWIFT_RUNS_PER_REFERENCE_RUN} SegKit runs ({args.repeats} on 1 thread), each timed process alone under `flock {LOCK}`.\n")
+              f"medians of {args.repeats} reference runs, {args.repeats * SWIFT_RUNS_PER_REFERENCE_RUN} SegKit CLI runs on {args.threads} threads and {args.repeats} on 1 thread, {args.repeats} library calls per thread count; each timed process alone under `flock {LOCK}`.\n")
         if args.only in (None, "coco"):
             print(bench_coco(args.repeats, args.threads, log) + "\n")
         if args.only in (None, "pq"):
