@@ -101,8 +101,8 @@ public enum PanopticQuality {
         }
     }
 
-    /// ``statistics(groundTruth:prediction:categoryIDs:)`` on pixel ids in any integer buffer
-    /// (file readers pass 24-bit ids without building `Annotation`s).
+    /// ``statistics(groundTruth:prediction:categoryIDs:)`` on pixel ids in any integer buffers
+    /// (no `Annotation` needs to be built).
     /// - Precondition: both buffers have the same length.
     @inlinable
     public static func statistics<G: BinaryInteger, P: BinaryInteger>(
