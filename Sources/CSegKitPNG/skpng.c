@@ -86,7 +86,7 @@ static void configure(png_structp png, png_infop info_ptr, int keep_indices, skp
     info->bit_depth = depth;
 }
 
-static int run(const uint8_t *data, size_t size, int keep_indices, void *out, size_t out_size, skpng_info *info) {
+static int run(const uint8_t *data, size_t size, int keep_indices, void *out, size_t out_size, int flags, skpng_info *info) {
     memset(info, 0, sizeof(*info));
     if (size < 8 || png_sig_cmp((png_const_bytep)data, 0, 8) != 0) {
         snprintf(info->message, sizeof(info->message), "not a PNG file (bad signature)");
@@ -111,11 +111,18 @@ static int run(const uint8_t *data, size_t size, int keep_indices, void *out, si
     png_set_chunk_malloc_max(png, 64u * 1024u * 1024u);
     reader_state state = {data, size, 0};
     png_set_read_fn(png, &state, read_from_buffer);
+#if defined(PNG_IGNORE_ADLER32) && defined(PNG_SET_OPTION_SUPPORTED)
+    if (flags & SKPNG_SKIP_ADLER32) png_set_option(png, PNG_IGNORE_ADLER32, PNG_OPTION_ON);
+#endif
     png_read_info(png, info_ptr);
     configure(png, info_ptr, keep_indices, info);
     if (out) {
         png_read_update_info(png, info_ptr);
         size_t row_bytes = (size_t)info->width * info->channels * (info->bit_depth / 8);
+        if ((flags & SKPNG_GROW) && png_get_rowbytes(png, info_ptr) == row_bytes && row_bytes * info->height > out_size) {
+            png_destroy_read_struct(&png, &info_ptr, NULL);
+            return 2;
+        }
         if (png_get_rowbytes(png, info_ptr) != row_bytes || row_bytes * info->height > out_size) {
             snprintf(info->message, sizeof(info->message), "unexpected PNG row layout");
             png_destroy_read_struct(&png, &info_ptr, NULL);
@@ -134,12 +141,17 @@ static int run(const uint8_t *data, size_t size, int keep_indices, void *out, si
 }
 
 int skpng_read_info(const uint8_t *data, size_t size, int keep_palette_indices, skpng_info *info) {
-    return run(data, size, keep_palette_indices, NULL, 0, info);
+    return run(data, size, keep_palette_indices, NULL, 0, 0, info);
 }
 
 int skpng_decode(const uint8_t *data, size_t size, int keep_palette_indices, void *out, size_t out_size,
                  skpng_info *info) {
-    return run(data, size, keep_palette_indices, out, out_size, info);
+    return run(data, size, keep_palette_indices, out, out_size, 0, info);
+}
+
+int skpng_decode_ex(const uint8_t *data, size_t size, int keep_palette_indices, void *out, size_t out_size, int flags,
+                    skpng_info *info) {
+    return run(data, size, keep_palette_indices, out, out_size, flags | SKPNG_GROW, info);
 }
 
 typedef struct {

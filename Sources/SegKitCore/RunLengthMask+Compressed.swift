@@ -26,10 +26,26 @@ extension RunLengthMask {
     ///   count, counts that are negative or exceed 32 bits, or runs that do not cover
     ///   `height × width` pixels.
     public init<S: StringProtocol>(compressed: S, height: Int, width: Int) throws(SegKitError) {
+        let utf8 = compressed.utf8
+        let decoded = utf8.withContiguousStorageIfAvailable { bytes in
+            Result { () throws(SegKitError) in try RunLengthMask(compressedUTF8: bytes, height: height, width: width) }
+        }
+        if let decoded {
+            self = try decoded.get()
+            return
+        }
+        let bytes = Array(utf8)
+        self = try bytes.withUnsafeBufferPointer { (b) throws(SegKitError) in try RunLengthMask(compressedUTF8: b, height: height, width: width) }
+    }
+
+    /// Decodes a compressed string given as its bytes (ASCII 48–111); same checks as
+    /// ``init(compressed:height:width:)``.
+    public init(compressedUTF8 bytes: UnsafeBufferPointer<UInt8>, height: Int, width: Int) throws(SegKitError) {
         var counts: [UInt32] = []
+        counts.reserveCapacity(bytes.count / 2 + 1)
         var x: Int64 = 0, k = 0, more = false
-        var position = 0
-        for byte in compressed.utf8 {
+        for position in 0..<bytes.count {
+            let byte = bytes[position]
             guard byte >= 48, byte <= 111 else {
                 throw .invalidData("compressed RLE has an invalid character at offset \(position)")
             }
@@ -48,7 +64,6 @@ extension RunLengthMask {
                 x = 0
                 k = 0
             }
-            position += 1
         }
         guard !more else { throw .invalidData("compressed RLE ends in the middle of a count") }
         try self.init(height: height, width: width, counts: counts)

@@ -37,6 +37,8 @@ extension RunLengthMask {
         }
         // Dense boundary points on the upsampled grid.
         var u: [Int] = [], v: [Int] = []
+        u.reserveCapacity(walk)
+        v.reserveCapacity(walk)
         for j in 0..<k {
             var xs = x[j], xe = x[j + 1], ys = y[j], ye = y[j + 1]
             let dx = abs(xe - xs), dy = abs(ys - ye)

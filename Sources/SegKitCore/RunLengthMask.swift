@@ -157,6 +157,7 @@ public struct RunLengthMask: Sendable, Hashable {
     public var boundingBox: BoundingBox {
         let m = counts.count / 2 * 2
         guard m > 0, height > 0 else { return BoundingBox(x: 0, y: 0, width: 0, height: 0) }
+        if let box = fastBoundingBox(m) { return box }
         let h = UInt32(truncatingIfNeeded: height)
         var xs = UInt32(truncatingIfNeeded: width), ys = h, xe: UInt32 = 0, ye: UInt32 = 0
         var cc: UInt32 = 0, xp: UInt32 = 0
@@ -176,6 +177,55 @@ public struct RunLengthMask: Sendable, Hashable {
             ye = max(ye, y)
         }
         return BoundingBox(x: Double(xs), y: Double(ys), width: Double(xe &- xs &+ 1), height: Double(ye &- ys &+ 1))
+    }
+
+    /// ``boundingBox`` with the column and row of each run end tracked incrementally instead of
+    /// divided out; nil (use the direct formula) where the running pixel index would leave
+    /// 32 bits or wrap below zero, whose quirky results the direct formula reproduces.
+    private func fastBoundingBox(_ m: Int) -> BoundingBox? {
+        guard height <= Int(UInt32.max) else { return nil }
+        let h = UInt64(height)
+        var xs = UInt64(UInt32(truncatingIfNeeded: width)), ys = h, xe: UInt64 = 0, ye: UInt64 = 0
+        var cc: UInt64 = 0, col: UInt64 = 0, row: UInt64 = 0, xp: UInt64 = 0
+        return counts.withUnsafeBufferPointer { c -> BoundingBox? in
+            for j in 0..<m {
+                let run = UInt64(c[j])
+                cc += run
+                row += run
+                if row >= h {
+                    if row < 2 * h {
+                        row -= h
+                        col += 1
+                    } else {
+                        let q = row / h
+                        col += q
+                        row -= q * h
+                    }
+                }
+                var x = col, y = row
+                if j & 1 == 1 {
+                    guard cc > 0 else { return nil }
+                    if y == 0 {
+                        y = h - 1
+                        x -= 1
+                    } else {
+                        y -= 1
+                    }
+                    if xp < x {
+                        ys = 0
+                        ye = h - 1
+                    }
+                } else {
+                    xp = x
+                }
+                xs = min(xs, x)
+                xe = max(xe, x)
+                ys = min(ys, y)
+                ye = max(ye, y)
+            }
+            guard cc <= UInt64(UInt32.max) else { return nil }
+            return BoundingBox(x: Double(xs), y: Double(ys), width: Double(xe &- xs &+ 1), height: Double(ye &- ys &+ 1))
+        }
     }
 
     /// Union (or intersection) of masks of one size (pycocotools `merge`).

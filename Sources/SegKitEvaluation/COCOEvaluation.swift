@@ -76,21 +76,31 @@ public enum COCOEvaluation {
         return (0..<n).map { $0 == n - 1 ? b : a + Double($0) * step }
     }
 
-    /// One (image, category, area range) evaluation.
-    struct ImageEvaluation: Sendable {
-        var dtScores: [Double]
-        var dtMatched: [[Bool]]  // T × D
-        var dtIgnore: [[Bool]]   // T × D
-        var gtIgnore: [Bool]
+    /// Score order of detections as NumPy's stable `argsort(-score)`: higher scores first, ties in
+    /// input order, NaN last.
+    @inline(__always)
+    static func scoreOrder(_ sa: Double, _ ia: Int, _ sb: Double, _ ib: Int) -> Bool {
+        if sa.isNaN || sb.isNaN { return sa.isNaN == sb.isNaN ? ia < ib : sb.isNaN }
+        return sa > sb || (sa == sb && ia < ib)
     }
+
+    /// Per-detection evaluation flags: bit 0 = matched, bit 1 = ignored (one byte per detection,
+    /// area range and IoU threshold).
+    static let matchedFlag: UInt8 = 1, ignoredFlag: UInt8 = 2
 
     /// - Throws: `SegKitError` for detections on unknown images, or missing masks for segm/boundary.
     /// - Complexity: O(Σ images (G·D·mask IoU) + T · D log D per category and area range).
+    ///
+    /// Images × categories are evaluated in parallel (``Parallel``), then categories are
+    /// accumulated in parallel; every sum is taken in a fixed order, so results are bit-identical
+    /// whatever the thread count.
     public static func evaluate(images: [Image], categoryIDs: [Int], groundTruths: [GroundTruth], detections: [Detection],
                                 type: IoUType, parameters p: Parameters = .init()) throws(SegKitError) -> Result {
         let imageIDs = Array(Set(images.map(\.id))).sorted()
-        let known = Set(imageIDs)
-        guard detections.allSatisfy({ known.contains($0.imageID) }) else {
+        var imageIndex: [Int: Int] = [:]
+        imageIndex.reserveCapacity(imageIDs.count)
+        for (i, id) in imageIDs.enumerated() { imageIndex[id] = i }
+        guard detections.allSatisfy({ imageIndex[$0.imageID] != nil }) else {
             throw .invalidData("results refer to images that are not in the ground truth")
         }
         if type != .bbox {
@@ -98,48 +108,101 @@ public enum COCOEvaluation {
                 throw .invalidData("\(type.rawValue) evaluation needs a segmentation for every annotation and result")
             }
         }
-        let cats = p.useCategories ? Array(Set(categoryIDs)).sorted() : [-1]
-        let catOrder = Dictionary(uniqueKeysWithValues: Array(Set(categoryIDs)).sorted().enumerated().map { ($0.element, $0.offset) })
-        let size = Dictionary(uniqueKeysWithValues: images.map { ($0.id, $0) })
-        // Group by (image, category); class-agnostic mode pools categories in category order.
-        var gts: [Int: [GroundTruth]] = [:], dts: [Int: [Detection]] = [:]
-        @Sendable func key(_ image: Int, _ cat: Int) -> Int { image &* 1_000_003 &+ cat }
-        for g in groundTruths where catOrder[g.categoryID] != nil && known.contains(g.imageID) {
-            gts[key(g.imageID, p.useCategories ? g.categoryID : -1), default: []].append(g)
+        let sortedCategories = Array(Set(categoryIDs)).sorted()
+        let catOrder = Dictionary(uniqueKeysWithValues: sortedCategories.enumerated().map { ($0.element, $0.offset) })
+        let cats = p.useCategories ? sortedCategories : [-1]
+        var sizes: [Image] = []
+        sizes.reserveCapacity(imageIDs.count)
+        do {
+            var byID: [Int: Image] = [:]
+            for image in images { byID[image.id] = image }  // the last entry of an id wins, as in pycocotools
+            for id in imageIDs { sizes.append(byID[id]!) }
         }
-        for d in detections where catOrder[d.categoryID] != nil {
-            dts[key(d.imageID, p.useCategories ? d.categoryID : -1), default: []].append(d)
+        let I = imageIDs.count, K = cats.count, T = p.iouThresholds.count, A = p.areaRanges.count
+        let maxDet = p.maxDetections.last ?? 100
+        // Ground truths and detections grouped by (category, image) — category-major — keeping
+        // input order within a group; class-agnostic groups pool categories in category order
+        // (pycocotools' `[_ for cId in catIds for _ in _gts[imgId, cId]]`).
+        func group(count: Int, imageOf: (Int) -> Int?, categoryOf: (Int) -> Int) -> (start: [Int], members: [Int32]) {
+            var pair = [Int](repeating: -1, count: count), catIdx = [Int](repeating: -1, count: count)
+            for j in 0..<count {
+                guard let c = catOrder[categoryOf(j)], let i = imageOf(j) else { continue }
+                catIdx[j] = c
+                pair[j] = (p.useCategories ? c : 0) * I + i
+            }
+            // Stable counting sort by category index, then by pair.
+            var byCategory = [Int](repeating: 0, count: sortedCategories.count + 1)
+            for c in catIdx where c >= 0 { byCategory[c + 1] += 1 }
+            for c in 0..<sortedCategories.count { byCategory[c + 1] += byCategory[c] }
+            var order = [Int](repeating: 0, count: byCategory[sortedCategories.count])
+            for j in 0..<count where catIdx[j] >= 0 {
+                order[byCategory[catIdx[j]]] = j
+                byCategory[catIdx[j]] += 1
+            }
+            var start = [Int](repeating: 0, count: K * I + 1)
+            for j in order { start[pair[j] + 1] += 1 }
+            for q in 0..<(K * I) { start[q + 1] += start[q] }
+            var fill = start
+            var members = [Int32](repeating: 0, count: order.count)
+            for j in order {
+                members[fill[pair[j]]] = Int32(j)
+                fill[pair[j]] += 1
+            }
+            return (start, members)
         }
-        if !p.useCategories {
-            for (k, list) in gts { gts[k] = stableSorted(list) { catOrder[$0.categoryID]! < catOrder[$1.categoryID]! } }
-            for (k, list) in dts { dts[k] = stableSorted(list) { catOrder[$0.categoryID]! < catOrder[$1.categoryID]! } }
-        }
-        // Detection ids: 1-based in results order (pycocotools' loadRes).
-        let maxDet = p.maxDetections.max() ?? 100
-        let T = p.iouThresholds.count, A = p.areaRanges.count
-        // evalImgs[k][a][i]
-        let pairs = cats.flatMap { c in imageIDs.map { (c, $0) } }
-        var evaluations = [[ImageEvaluation?]](repeating: [ImageEvaluation?](repeating: nil, count: A), count: pairs.count)
-        let gtGroups = gts, dtGroups = dts
+        let gtGroups = group(count: groundTruths.count, imageOf: { imageIndex[groundTruths[$0].imageID] },
+                             categoryOf: { groundTruths[$0].categoryID })
+        let dtGroups = group(count: detections.count, imageOf: { imageIndex[detections[$0].imageID] },
+                             categoryOf: { detections[$0].categoryID })
+        // Detection slots: each (category, image) keeps at most maxDet detections, by score.
+        var slotStart = [Int](repeating: 0, count: K * I + 1)
+        for q in 0..<(K * I) { slotStart[q + 1] = slotStart[q] + min(maxDet, dtGroups.start[q + 1] - dtGroups.start[q]) }
+        let slots = slotStart[K * I]
+        var scores = [Double](repeating: 0, count: slots)
+        var ranks = [Int32](repeating: 0, count: slots)
+        var flags = [UInt8](repeating: 0, count: slots * A * T)
+        var nonIgnored = [Int32](repeating: 0, count: K * I * A)
         let boundaryCache = BoundaryCache(ratio: p.boundaryDilationRatio)
-        evaluations.withUnsafeMutableBufferPointer { buffer in
-            let out = SendablePointer(buffer.baseAddress!)
-            Parallel.forEach(pairs.count) { index in
-                let (cat, image) = pairs[index]
-                let g = gtGroups[key(image, cat)] ?? [], d = dtGroups[key(image, cat)] ?? []
-                guard !(g.isEmpty && d.isEmpty) else { return }
-                let sortedD = Array(stableSorted(d) { $0.score > $1.score }.prefix(maxDet))
-                let ious = iouMatrix(sortedD, g, type: type, image: size[image]!, boundaryCache: boundaryCache)
-                var perArea: [ImageEvaluation?] = []
-                for a in 0..<A { perArea.append(evaluateImage(g, sortedD, ious, p, area: p.areaRanges[a], maxDet: maxDet, T: T)) }
-                out[index] = perArea
+        let imageSizes = sizes, starts = slotStart
+        scores.withUnsafeMutableBufferPointer { scoreBuffer in
+            ranks.withUnsafeMutableBufferPointer { rankBuffer in
+                flags.withUnsafeMutableBufferPointer { flagBuffer in
+                    nonIgnored.withUnsafeMutableBufferPointer { npigBuffer in
+                        let out = (SendablePointer(scoreBuffer.baseAddress!), SendablePointer(rankBuffer.baseAddress!),
+                                   SendablePointer(flagBuffer.baseAddress!), SendablePointer(npigBuffer.baseAddress!))
+                        Parallel.forEachChunk(count: K * I, chunkSize: 64) { _, range in
+                            for q in range {
+                                let gRange = gtGroups.start[q]..<gtGroups.start[q + 1], dRange = dtGroups.start[q]..<dtGroups.start[q + 1]
+                                guard !(gRange.isEmpty && dRange.isEmpty) else { continue }
+                                let g = gRange.map { groundTruths[Int(gtGroups.members[$0])] }
+                                var dIndex = Array(dRange)
+                                dIndex.sort { scoreOrder(detections[Int(dtGroups.members[$0])].score, $0, detections[Int(dtGroups.members[$1])].score, $1) }
+                                let d = dIndex.prefix(maxDet).map { detections[Int(dtGroups.members[$0])] }
+                                let ious = iouMatrix(d, g, type: type, image: imageSizes[q % I], boundaryCache: boundaryCache)
+                                let first = starts[q]
+                                for (r, det) in d.enumerated() {
+                                    out.0[first + r] = det.score
+                                    out.1[first + r] = Int32(r)
+                                }
+                                for a in 0..<A {
+                                    let npig = evaluateImage(g, d, ious, p, area: p.areaRanges[a], T: T) { di, t, flag in
+                                        out.2[((first + di) * A + a) * T + t] = flag
+                                    }
+                                    out.3[q * A + a] = Int32(npig)
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
-        return accumulate(evaluations, cats: cats, imageCount: imageIDs.count, p)
+        return accumulate(scores: scores, ranks: ranks, flags: flags, nonIgnored: nonIgnored, slotStart: slotStart, cats: cats,
+                          imageCount: I, p)
     }
 
     /// IoU of sorted detections × ground truths, pycocotools' `maskUtils.iou` (crowd semantics).
     static func iouMatrix(_ d: [Detection], _ g: [GroundTruth], type: IoUType, image: Image, boundaryCache: BoundaryCache) -> [Double] {
+        guard !d.isEmpty, !g.isEmpty else { return [] }
         let crowd = g.map(\.isCrowd)
         switch type {
         case .bbox:
@@ -156,82 +219,131 @@ public enum COCOEvaluation {
         }
     }
 
+    /// pycocotools' `evaluateImg` for one (image, category, area range): greedy matching per IoU
+    /// threshold. Calls `set(detection, threshold, flags)` for every detection and threshold
+    /// (flags: ``matchedFlag`` | ``ignoredFlag``) and returns the number of ground truths not ignored.
     static func evaluateImage(_ gAll: [GroundTruth], _ d: [Detection], _ iousAll: [Double], _ p: Parameters, area: (Double, Double),
-                              maxDet: Int, T: Int) -> ImageEvaluation {
-        let ignore = gAll.map { $0.isCrowd || $0.area < area.0 || $0.area > area.1 }
+                              T: Int, set: (Int, Int, UInt8) -> Void) -> Int {
+        let G = gAll.count, D = d.count
+        var ignore = [Bool](repeating: false, count: G)
+        var notIgnored = 0
+        for (j, g) in gAll.enumerated() {
+            ignore[j] = g.isCrowd || g.area < area.0 || g.area > area.1
+            if !ignore[j] { notIgnored += 1 }
+        }
         // Ground truths sorted with ignored last (stable).
-        let order = stableSorted(Array(gAll.indices)) { !ignore[$0] && ignore[$1] }
-        let g = order.map { gAll[$0] }, gtIg = order.map { ignore[$0] }
-        let G = g.count, D = d.count
-        var gtm = [[Int]](repeating: [Int](repeating: 0, count: G), count: T)
-        var dtm = [[Int]](repeating: [Int](repeating: 0, count: D), count: T)
-        var dtIg = [[Bool]](repeating: [Bool](repeating: false, count: D), count: T)
+        var order = [Int](), gtIg = [Bool](), crowd = [Bool]()
+        order.reserveCapacity(G)
+        for j in 0..<G where !ignore[j] { order.append(j) }
+        for j in 0..<G where ignore[j] { order.append(j) }
+        for j in order {
+            gtIg.append(ignore[j])
+            crowd.append(gAll[j].isCrowd)
+        }
+        var gtm = [Bool](repeating: false, count: T * G)
+        var dtFlags = [UInt8](repeating: 0, count: T * D)
         if G > 0 && D > 0 {
             for t in 0..<T {
                 for di in 0..<D {
                     var iou = min(p.iouThresholds[t], 1 - 1e-10), m = -1
                     for gi in 0..<G {
-                        if gtm[t][gi] > 0 && !g[gi].isCrowd { continue }
+                        if gtm[t * G + gi] && !crowd[gi] { continue }
                         if m > -1 && !gtIg[m] && gtIg[gi] { break }
-                        let v = iousAll[di * gAll.count + order[gi]]
+                        let v = iousAll[di * G + order[gi]]
                         if v < iou { continue }
                         iou = v
                         m = gi
                     }
                     guard m != -1 else { continue }
-                    dtIg[t][di] = gtIg[m]
-                    dtm[t][di] = g[m].id
-                    gtm[t][m] = di + 1  // any non-zero marker: matched
+                    dtFlags[t * D + di] = matchedFlag | (gtIg[m] ? ignoredFlag : 0)
+                    gtm[t * G + m] = true
                 }
             }
         }
-        for (di, det) in d.enumerated() {
-            let a = det.area
-            if a < area.0 || a > area.1 { for t in 0..<T where dtm[t][di] == 0 { dtIg[t][di] = true } }
+        for di in 0..<D {
+            let a = d[di].area
+            let outside = a < area.0 || a > area.1
+            for t in 0..<T {
+                var f = dtFlags[t * D + di]
+                if outside && f & matchedFlag == 0 { f |= ignoredFlag }
+                set(di, t, f)
+            }
         }
-        return ImageEvaluation(dtScores: d.map(\.score), dtMatched: dtm.map { $0.map { $0 != 0 } }, dtIgnore: dtIg, gtIgnore: gtIg)
+        return notIgnored
     }
 
-    static func accumulate(_ evaluations: [[ImageEvaluation?]], cats: [Int], imageCount: Int, _ p: Parameters) -> Result {
+    /// pycocotools' `accumulate`, one category at a time (in parallel).
+    static func accumulate(scores: [Double], ranks: [Int32], flags: [UInt8], nonIgnored: [Int32], slotStart: [Int], cats: [Int],
+                           imageCount I: Int, _ p: Parameters) -> Result {
         let T = p.iouThresholds.count, R = p.recallThresholds.count, K = cats.count, A = p.areaRanges.count, M = p.maxDetections.count
         var precision = [Double](repeating: -1, count: T * R * K * A * M), recall = [Double](repeating: -1, count: T * K * A * M)
-        for k in 0..<K {
-            for a in 0..<A {
-                let list = (0..<imageCount).compactMap { evaluations[k * imageCount + $0][a] }
-                guard !list.isEmpty else { continue }
-                for (m, maxDet) in p.maxDetections.enumerated() {
-                    var scores: [Double] = [], matched: [[Bool]] = Array(repeating: [], count: T), ignored: [[Bool]] = Array(repeating: [], count: T)
-                    var npig = 0
-                    for e in list {
-                        let n = min(maxDet, e.dtScores.count)
-                        scores += e.dtScores.prefix(n)
-                        for t in 0..<T {
-                            matched[t] += e.dtMatched[t].prefix(n)
-                            ignored[t] += e.dtIgnore[t].prefix(n)
-                        }
-                        npig += e.gtIgnore.filter { !$0 }.count
-                    }
-                    guard npig > 0 else { continue }
-                    let order = stableSorted(Array(scores.indices)) { scores[$0] > scores[$1] }
-                    for t in 0..<T {
-                        // Cumulative sums over all detections in score order (ignored ones add nothing).
-                        let full = cumulative(order.map { (matched[t][$0] && !ignored[t][$0], !matched[t][$0] && !ignored[t][$0]) }, npig)
-                        let rc = full.recall
-                        var pr = full.precision
-                        let nd = rc.count
-                        recall[((t * K + k) * A + a) * M + m] = nd > 0 ? rc[nd - 1] : 0
-                        if nd > 1 { for i in stride(from: nd - 1, to: 0, by: -1) where pr[i] > pr[i - 1] { pr[i - 1] = pr[i] } }
-                        for (ri, threshold) in p.recallThresholds.enumerated() {
-                            var lo = 0, hi = nd
-                            while lo < hi {
-                                let mid = (lo + hi) / 2
-                                if rc[mid] < threshold { lo = mid + 1 } else { hi = mid }
+        precision.withUnsafeMutableBufferPointer { pb in
+            recall.withUnsafeMutableBufferPointer { rb in
+                let precisionOut = SendablePointer(pb.baseAddress!), recallOut = SendablePointer(rb.baseAddress!)
+                Parallel.forEach(K) { k in
+                    let lo = slotStart[k * I], hi = slotStart[(k + 1) * I]
+                    // All detections of the category in score order; ties keep image order, then
+                    // in-image order (NumPy's stable argsort of the concatenation).
+                    var order = Array(lo..<hi)
+                    order.sort { scoreOrder(scores[$0], $0, scores[$1], $1) }
+                    // Flags and in-image ranks in that order, one contiguous row per (area, threshold).
+                    let n = order.count
+                    var sortedFlags = [UInt8](repeating: 0, count: n * A * T), sortedRanks = [Int32](repeating: 0, count: n)
+                    sortedFlags.withUnsafeMutableBufferPointer { out in
+                        flags.withUnsafeBufferPointer { f in
+                            for (position, s) in order.enumerated() {
+                                sortedRanks[position] = ranks[s]
+                                for at in 0..<(A * T) { out[at * n + position] = f[s * A * T + at] }
                             }
-                            let index = (((t * R + ri) * K + k) * A + a) * M + m
-                            if lo < nd { precision[index] = pr[lo] } else {
-                                // pycocotools stops filling at the first threshold beyond the curve: the rest stay 0.
-                                for rj in ri..<R { precision[(((t * R + rj) * K + k) * A + a) * M + m] = 0 }
-                                break
+                        }
+                    }
+                    var rc: [Double] = [], pr: [Double] = []
+                    rc.reserveCapacity(order.count)
+                    pr.reserveCapacity(order.count)
+                    for a in 0..<A {
+                        var npig = 0
+                        for i in 0..<I { npig += Int(nonIgnored[(k * I + i) * A + a]) }
+                        guard npig > 0 else { continue }
+                        for (m, maxDet) in p.maxDetections.enumerated() {
+                            for t in 0..<T {
+                                // Cumulative true/false positives in score order. Ignored detections add
+                                // nothing and only repeat the previous point of the curve, which changes
+                                // neither the interpolated precision nor the final recall: they are skipped.
+                                rc.removeAll(keepingCapacity: true)
+                                pr.removeAll(keepingCapacity: true)
+                                var tp = 0.0, fp = 0.0
+                                let row = (a * T + t) * n
+                                sortedFlags.withUnsafeBufferPointer { f in
+                                    sortedRanks.withUnsafeBufferPointer { r in
+                                        for position in 0..<n where Int(r[position]) < maxDet {
+                                            let flag = f[row + position]
+                                            guard flag & ignoredFlag == 0 else { continue }
+                                            if flag & matchedFlag != 0 { tp += 1 } else { fp += 1 }
+                                            rc.append(tp / Double(npig))
+                                            pr.append(tp / (fp + tp + Double.ulpOfOne))
+                                        }
+                                    }
+                                }
+                                let nd = rc.count
+                                recallOut[((t * K + k) * A + a) * M + m] = nd > 0 ? rc[nd - 1] : 0
+                                if nd > 1 { for i in stride(from: nd - 1, to: 0, by: -1) where pr[i] > pr[i - 1] { pr[i - 1] = pr[i] } }
+                                var lowest = 0
+                                for (ri, threshold) in p.recallThresholds.enumerated() {
+                                    var lo = 0, hi = nd
+                                    // Thresholds ascend, so the search can start where the last one ended.
+                                    if ri > 0 && threshold >= p.recallThresholds[ri - 1] { lo = lowest }
+                                    while lo < hi {
+                                        let mid = (lo + hi) / 2
+                                        if rc[mid] < threshold { lo = mid + 1 } else { hi = mid }
+                                    }
+                                    lowest = lo
+                                    let index = (((t * R + ri) * K + k) * A + a) * M + m
+                                    if lo < nd { precisionOut[index] = pr[lo] } else {
+                                        // pycocotools stops filling at the first threshold beyond the curve: the rest stay 0.
+                                        for rj in ri..<R { precisionOut[(((t * R + rj) * K + k) * A + a) * M + m] = 0 }
+                                        break
+                                    }
+                                }
                             }
                         }
                     }
@@ -239,19 +351,6 @@ public enum COCOEvaluation {
             }
         }
         return Result(stats: summarize(precision, recall, K: K, p), precision: precision, recall: recall, categoryIDs: cats)
-    }
-
-    static func cumulative(_ flags: [(tp: Bool, fp: Bool)], _ npig: Int) -> (recall: [Double], precision: [Double]) {
-        var tp = 0.0, fp = 0.0, rc: [Double] = [], pr: [Double] = []
-        rc.reserveCapacity(flags.count)
-        pr.reserveCapacity(flags.count)
-        for f in flags {
-            if f.tp { tp += 1 }
-            if f.fp { fp += 1 }
-            rc.append(tp / Double(npig))
-            pr.append(tp / (fp + tp + Double.ulpOfOne))
-        }
-        return (rc, pr)
     }
 
     static func summarize(_ precision: [Double], _ recall: [Double], K: Int, _ p: Parameters) -> [Double] {

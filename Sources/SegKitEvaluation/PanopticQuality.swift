@@ -69,6 +69,196 @@ public enum PanopticQuality {
         public var perCategory: [Int: Scores]
     }
 
+    /// What one image pair adds to the per-category sums, in panopticapi's order.
+    public struct ImageStatistics: Sendable, Equatable {
+        /// A true positive: its category and IoU.
+        public struct Match: Sendable, Equatable {
+            public var categoryID: Int
+            public var iou: Double
+        }
+        /// True positives in panopticapi's order (ground-truth id, then predicted id, ascending), so
+        /// that summing IoUs image after image gives panopticapi's single-process sums bit for bit.
+        public var matches: [Match] = []
+        /// False negatives and false positives per category.
+        public var falseNegatives: [Int: Int] = [:]
+        public var falsePositives: [Int: Int] = [:]
+    }
+
+    /// Compares one image pair (panopticapi's `pq_compute_single_core` for one image).
+    /// - Throws: as panopticapi: a predicted id present in the pixels but not described (or the
+    ///   reverse), an unknown category, a ground-truth segment without area, or sizes that differ.
+    /// - Complexity: O(pixels + gt segments × predicted segments).
+    public static func statistics(groundTruth gt: Annotation, prediction pred: Annotation, categoryIDs known: Set<Int>)
+        throws(SegKitError) -> ImageStatistics
+    {
+        guard gt.width == pred.width, gt.height == pred.height else {
+            throw .shapeMismatch("prediction is \(pred.width)×\(pred.height), ground truth \(gt.width)×\(gt.height)")
+        }
+        return try gt.ids.withUnsafeBufferPointer { g throws(SegKitError) in
+            try pred.ids.withUnsafeBufferPointer { p throws(SegKitError) in
+                try statistics(groundTruthIDs: g, segments: gt.segments, predictionIDs: p, segments: pred.segments, categoryIDs: known)
+            }
+        }
+    }
+
+    /// ``statistics(groundTruth:prediction:categoryIDs:)`` on pixel ids in any integer buffers
+    /// (no `Annotation` needs to be built).
+    /// - Precondition: both buffers have the same length.
+    @inlinable
+    public static func statistics<G: BinaryInteger, P: BinaryInteger>(
+        groundTruthIDs: UnsafeBufferPointer<G>, segments gtList: [Segment], predictionIDs: UnsafeBufferPointer<P>,
+        segments predList: [Segment], categoryIDs known: Set<Int>
+    ) throws(SegKitError) -> ImageStatistics {
+        precondition(groundTruthIDs.count == predictionIDs.count, "id maps differ in size")
+        let (predIndex, predIDs) = denseIndices(predictionIDs)
+        let (gtIndex, gtIDs) = denseIndices(groundTruthIDs)
+        return try gtIndex.withUnsafeBufferPointer { g throws(SegKitError) in
+            try predIndex.withUnsafeBufferPointer { p throws(SegKitError) in
+                try statistics(groundTruthIndex: g, ids: gtIDs, segments: gtList, predictionIndex: p, ids: predIDs, segments: predList,
+                               categoryIDs: known)
+            }
+        }
+    }
+
+    /// ``statistics(groundTruth:prediction:categoryIDs:)`` on id maps stored as dense indices:
+    /// pixel `i` of the ground truth has id `gtIDs[groundTruthIndex[i]]`, and likewise for the
+    /// prediction; each id is listed once (file readers build these in one pass over the pixels).
+    /// - Precondition: both index maps have the same length; every index is valid.
+    public static func statistics(groundTruthIndex: UnsafeBufferPointer<Int32>, ids gtIDs: [Int], segments gtList: [Segment],
+                                  predictionIndex: UnsafeBufferPointer<Int32>, ids predIDs: [Int], segments predList: [Segment],
+                                  categoryIDs known: Set<Int>) throws(SegKitError) -> ImageStatistics {
+        precondition(groundTruthIndex.count == predictionIndex.count, "id maps differ in size")
+        let n = predictionIndex.count, ng = gtIDs.count, np = predIDs.count
+        var counts = [Int](repeating: 0, count: ng * np)
+        // Four interleaved tables: consecutive pixels mostly hit the same cell, and increments of
+        // one memory cell would wait on each other.
+        let cells = ng * np
+        var partial = [Int32](repeating: 0, count: 4 * cells)
+        partial.withUnsafeMutableBufferPointer { c in
+            @inline(__always) func cell(_ i: Int) -> Int {
+                let g = Int(groundTruthIndex[i]), p = Int(predictionIndex[i])
+                precondition(UInt(bitPattern: g) < UInt(ng) && UInt(bitPattern: p) < UInt(np), "id index out of range")
+                return g * np + p
+            }
+            var i = 0
+            while i + 4 <= n {
+                let k0 = cell(i), k1 = cell(i + 1), k2 = cell(i + 2), k3 = cell(i + 3)
+                c[k0] &+= 1
+                c[cells + k1] &+= 1
+                c[2 * cells + k2] &+= 1
+                c[3 * cells + k3] &+= 1
+                i += 4
+            }
+            while i < n {
+                c[cell(i)] &+= 1
+                i += 1
+            }
+        }
+        for k in 0..<cells {
+            counts[k] = Int(partial[k]) + Int(partial[cells + k]) + Int(partial[2 * cells + k]) + Int(partial[3 * cells + k])
+        }
+        var predArea = [Int](repeating: 0, count: np)
+        for g in 0..<gtIDs.count { for p in 0..<np { predArea[p] += counts[g * np + p] } }
+        return try match(gtIDs: gtIDs, predIDs: predIDs, predArea: predArea, intersections: counts, gtList: gtList, predList: predList,
+                         known: known)
+    }
+
+    /// Per pixel, the index of its id among the distinct ids (in order of first appearance).
+    @inlinable
+    static func denseIndices<T: BinaryInteger>(_ ids: UnsafeBufferPointer<T>) -> (index: [Int32], distinct: [Int]) {
+        var distinct: [Int] = []
+        var table: [Int: Int32] = [:]
+        let index = [Int32](unsafeUninitializedCapacity: ids.count) { out, count in
+            var last = 0, lastIndex: Int32 = -1
+            for i in 0..<ids.count {
+                let v = Int(ids[i])
+                if v != last || lastIndex < 0 {
+                    if let k = table[v] { lastIndex = k } else {
+                        lastIndex = Int32(distinct.count)
+                        table[v] = lastIndex
+                        distinct.append(v)
+                    }
+                    last = v
+                }
+                out[i] = lastIndex
+            }
+            count = ids.count
+        }
+        return (index, distinct)
+    }
+
+    @usableFromInline
+    static func match(gtIDs: [Int], predIDs: [Int], predArea areaByIndex: [Int], intersections counts: [Int],
+                      gtList: [Segment], predList: [Segment], known: Set<Int>) throws(SegKitError) -> ImageStatistics {
+        let np = predIDs.count
+        // Segment tables as Python dicts built from lists: the last entry of an id wins, iteration
+        // follows first appearance.
+        var gtSegments: [Int: Segment] = [:], gtOrder: [Int] = []
+        for s in gtList {
+            guard s.area != nil else { throw .invalidData("ground-truth segment \(s.id) has no area") }
+            if gtSegments.updateValue(s, forKey: s.id) == nil { gtOrder.append(s.id) }
+        }
+        var predSegments: [Int: Segment] = [:], predOrder: [Int] = []
+        for s in predList where predSegments.updateValue(s, forKey: s.id) == nil { predOrder.append(s.id) }
+        // Sanity checks in panopticapi's order (ascending ids).
+        let predSorted = predIDs.indices.sorted { predIDs[$0] < predIDs[$1] }
+        var predArea: [Int: Int] = [:]
+        for k in predSorted {
+            let id = predIDs[k]
+            guard let s = predSegments[id] else {
+                if id == 0 { continue }
+                throw .invalidData("segment \(id) is in the prediction's pixels but not in its segments")
+            }
+            predArea[id] = areaByIndex[k]
+            guard known.contains(s.categoryID) else { throw .invalidData("predicted segment \(id) has unknown category \(s.categoryID)") }
+        }
+        for id in predOrder where predArea[id] == nil {
+            throw .invalidData("segment \(id) is in the prediction's segments but not in its pixels")
+        }
+        let gtRow = Dictionary(uniqueKeysWithValues: gtIDs.enumerated().map { ($0.element, $0.offset * np) })
+        let predColumn = Dictionary(uniqueKeysWithValues: predIDs.enumerated().map { ($0.element, $0.offset) })
+        func intersection(_ g: Int, _ p: Int) -> Int {
+            guard let r = gtRow[g], let c = predColumn[p] else { return 0 }
+            return counts[r + c]
+        }
+        var out = ImageStatistics()
+        var gtMatched = Set<Int>(), predMatched = Set<Int>()
+        for gk in gtIDs.indices.sorted(by: { gtIDs[$0] < gtIDs[$1] }) {
+            let g = gtIDs[gk]
+            guard let gs = gtSegments[g], !gs.isCrowd else { continue }
+            for pk in predSorted {
+                let inter = counts[gk * np + pk]
+                guard inter > 0 else { continue }
+                let p = predIDs[pk]
+                guard let ps = predSegments[p], gs.categoryID == ps.categoryID else { continue }
+                let union = predArea[p]! + gs.area! - inter - intersection(0, p)
+                let iou = Double(inter) / Double(union)
+                if iou > 0.5 {
+                    out.matches.append(.init(categoryID: gs.categoryID, iou: iou))
+                    gtMatched.insert(g)
+                    predMatched.insert(p)
+                }
+            }
+        }
+        var crowd: [Int: Int] = [:]
+        for g in gtOrder where !gtMatched.contains(g) {
+            let s = gtSegments[g]!
+            if s.isCrowd {
+                crowd[s.categoryID] = g  // the last crowd region of a category wins, as in panopticapi
+                continue
+            }
+            out.falseNegatives[s.categoryID, default: 0] += 1
+        }
+        for p in predOrder where !predMatched.contains(p) {
+            let s = predSegments[p]!
+            var ignored = intersection(0, p)
+            if let c = crowd[s.categoryID] { ignored += intersection(c, p) }
+            if Double(ignored) / Double(predArea[p]!) > 0.5 { continue }
+            out.falsePositives[s.categoryID, default: 0] += 1
+        }
+        return out
+    }
+
     /// Accumulates images.
     public struct Accumulator: Sendable {
         public let categories: [Category]
@@ -77,60 +267,20 @@ public enum PanopticQuality {
         public init(categories: [Category]) { self.categories = categories }
 
         /// Adds one image pair.
-        /// - Throws: as panopticapi: a predicted id present in the pixels but not described (or the
-        ///   reverse), an unknown category, a ground-truth segment without area, or sizes that differ.
+        /// - Throws: as ``PanopticQuality/statistics(groundTruth:prediction:categoryIDs:)``.
         public mutating func add(groundTruth gt: Annotation, prediction pred: Annotation) throws(SegKitError) {
-            guard gt.width == pred.width, gt.height == pred.height else {
-                throw .shapeMismatch("prediction is \(pred.width)×\(pred.height), ground truth \(gt.width)×\(gt.height)")
+            add(try PanopticQuality.statistics(groundTruth: gt, prediction: pred, categoryIDs: Set(categories.map(\.id))))
+        }
+
+        /// Adds the statistics of one image; adding images in order reproduces panopticapi's
+        /// single-process sums exactly.
+        public mutating func add(_ image: ImageStatistics) {
+            for m in image.matches {
+                statistics[m.categoryID, default: .init()].truePositives += 1
+                statistics[m.categoryID, default: .init()].iou += m.iou
             }
-            let known = Set(categories.map(\.id))
-            var gtSegments: [Int: Segment] = [:], predSegments: [Int: Segment] = [:]
-            for s in gt.segments {
-                guard s.area != nil else { throw .invalidData("ground-truth segment \(s.id) has no area") }
-                gtSegments[s.id] = s
-            }
-            for s in pred.segments { predSegments[s.id] = s }
-            var predArea: [Int: Int] = [:]
-            for id in pred.ids { predArea[id, default: 0] += 1 }
-            for (id, _) in predArea where id != 0 {
-                guard let s = predSegments[id] else { throw .invalidData("segment \(id) is in the prediction's pixels but not in its segments") }
-                guard known.contains(s.categoryID) else { throw .invalidData("predicted segment \(id) has unknown category \(s.categoryID)") }
-            }
-            for id in predSegments.keys where predArea[id] == nil {
-                throw .invalidData("segment \(id) is in the prediction's segments but not in its pixels")
-            }
-            var intersections: [Int64: Int] = [:]
-            let offset: Int64 = 1 << 32
-            for i in 0..<gt.ids.count { intersections[Int64(gt.ids[i]) * offset + Int64(pred.ids[i]), default: 0] += 1 }
-            var gtMatched = Set<Int>(), predMatched = Set<Int>()
-            for (key, inter) in intersections {
-                let g = Int(key / offset), p = Int(key % offset)
-                guard let gs = gtSegments[g], let ps = predSegments[p], !gs.isCrowd, gs.categoryID == ps.categoryID else { continue }
-                let union = predArea[p]! + gs.area! - inter - (intersections[Int64(p)] ?? 0)
-                let iou = Double(inter) / Double(union)
-                if iou > 0.5 {
-                    statistics[gs.categoryID, default: .init()].truePositives += 1
-                    statistics[gs.categoryID, default: .init()].iou += iou
-                    gtMatched.insert(g)
-                    predMatched.insert(p)
-                }
-            }
-            var crowd: [Int: Int] = [:]
-            // In annotation order, so that the last crowd region of a category wins, as in panopticapi.
-            for s in gt.segments where gtSegments[s.id] == s && !gtMatched.contains(s.id) {
-                let g = s.id
-                if s.isCrowd {
-                    crowd[s.categoryID] = g
-                    continue
-                }
-                statistics[s.categoryID, default: .init()].falseNegatives += 1
-            }
-            for (p, s) in predSegments where !predMatched.contains(p) {
-                var ignored = intersections[Int64(p)] ?? 0
-                if let c = crowd[s.categoryID] { ignored += intersections[Int64(c) * offset + Int64(p)] ?? 0 }
-                if Double(ignored) / Double(predArea[p]!) > 0.5 { continue }
-                statistics[s.categoryID, default: .init()].falsePositives += 1
-            }
+            for (c, n) in image.falseNegatives { statistics[c, default: .init()].falseNegatives += n }
+            for (c, n) in image.falsePositives { statistics[c, default: .init()].falsePositives += n }
         }
 
         /// PQ, SQ, RQ for all categories, things and stuff (panopticapi's `pq_average`).

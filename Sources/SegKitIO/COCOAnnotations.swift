@@ -180,6 +180,10 @@ public struct COCODataset: Sendable, Equatable, Codable {
     /// - Throws: `SegKitError.invalidData` naming the JSON path at fault
     ///   (e.g. `annotations[17].segmentation`).
     public init(jsonBytes: Data) throws(SegKitError) {
+        if let fast = COCOFastJSON.read(jsonBytes, { $0.dataset() }) {
+            self = fast
+            return
+        }
         self = try COCOJSON.decode(COCODataset.self, from: jsonBytes)
     }
 
@@ -246,7 +250,8 @@ public struct COCOResult: Sendable, Equatable, Codable {
 
     /// Parses a results file (a JSON array).
     public static func decodeList(jsonBytes: Data) throws(SegKitError) -> [COCOResult] {
-        try COCOJSON.decode([COCOResult].self, from: jsonBytes)
+        if let fast = COCOFastJSON.read(jsonBytes, { $0.results() }) { return fast }
+        return try COCOJSON.decode([COCOResult].self, from: jsonBytes)
     }
 
     /// Reads a results file.

@@ -28,6 +28,41 @@ public enum FileAccess {
         }
     }
 
+    /// Reads the file at `path` into `buffer` (grown as needed, reused between calls) and returns
+    /// its size; for many small files this avoids mapping and unmapping each one.
+    /// - Throws: as ``read(_:)``.
+    public static func read(_ path: String, into buffer: inout [UInt8]) throws(SegKitError) -> Int {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd >= 0 {
+            defer { close(fd) }
+            var info = stat()
+            if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG {
+                let size = Int(info.st_size)
+                if buffer.count < size + 1 { buffer = [UInt8](repeating: 0, count: size + size / 4 + 1) }
+                var done = 0
+                let complete = buffer.withUnsafeMutableBytes { raw -> Bool in
+                    while done < size {
+                        #if canImport(Glibc)
+                        let n = Glibc.read(fd, raw.baseAddress! + done, size - done)
+                        #else
+                        let n = Darwin.read(fd, raw.baseAddress! + done, size - done)
+                        #endif
+                        if n < 0 && errno == EINTR { continue }
+                        if n <= 0 { return false }
+                        done += n
+                    }
+                    return true
+                }
+                if complete { return size }
+            }
+        }
+        // Anything unusual: the general reader gives the bytes or the usual error.
+        let data = try read(path)
+        buffer = Array(data)
+        buffer.append(0)
+        return data.count
+    }
+
     /// Calls `body` with the bytes of the file at `path`; errors thrown by `body` are attributed
     /// to `path`.
     public static func withContents<T>(of path: String, _ body: (UnsafeRawBufferPointer) throws(SegKitError) -> T) throws(SegKitError) -> T {

@@ -30,6 +30,30 @@ public enum PNGCodec {
                             isPalette: info.has_palette != 0, exifOrientation: 1)
     }
 
+    /// Decodes 8-bit PNG bytes into `buffer` (grown as needed) as interleaved samples, in one
+    /// libpng pass and without zlib's Adler-32 check of the image data (the chunk CRC-32s, which
+    /// libpng verifies, cover the same bytes). Returns nil, having decoded nothing, when the
+    /// samples are 16-bit.
+    /// - Throws: as ``decode(_:options:)``.
+    static func decodeInterleaved8(_ bytes: UnsafeRawBufferPointer, into buffer: inout [UInt8], maxPixels: Int)
+        throws(SegKitError) -> (width: Int, height: Int, channels: Int)?
+    {
+        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { throw .invalidData("empty file, not a PNG") }
+        if buffer.isEmpty { buffer = [UInt8](repeating: 0, count: 1 << 16) }
+        var info = skpng_info()
+        var status = buffer.withUnsafeMutableBytes { skpng_decode_ex(base, bytes.count, 0, $0.baseAddress, $0.count, SKPNG_SKIP_ADLER32, &info) }
+        let w = Int(info.width), h = Int(info.height), c = Int(info.channels)
+        if status == 0 || status == 2 { try DecodeOptions(maxPixels: maxPixels).checkSize(width: w, height: h) }
+        if status == 2 {
+            guard info.bit_depth == 8 else { return nil }
+            buffer = [UInt8](repeating: 0, count: w * h * c + 8)  // slack for readers' whole-word loads
+            status = buffer.withUnsafeMutableBytes { skpng_decode_ex(base, bytes.count, 0, $0.baseAddress, $0.count, SKPNG_SKIP_ADLER32, &info) }
+        }
+        guard status == 0 else { throw .invalidData(message(info)) }
+        guard info.bit_depth == 8 else { return nil }
+        return (w, h, c)
+    }
+
     /// Header facts without decoding pixels: (width, height, channels after expansion, file bit depth, palette).
     public static func header(_ bytes: UnsafeRawBufferPointer) throws(SegKitError)
         -> (width: Int, height: Int, channels: Int, bitDepth: Int, isPalette: Bool)

@@ -7,6 +7,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "segkit-bench",
         abstract: "Times SegKit operations for the benchmark scripts in bench/ (prints JSON lines).",
-        subcommands: [IOBench.self, RLEBench.self, NNBench.self, ClusteringBench.self, FilterBench.self, SuperpixelBench.self]
+        subcommands: [IOBench.self, RLEBench.self, NNBench.self, ClusteringBench.self, FilterBench.self, SuperpixelBench.self,
+                      EvalBench.self]
     )
 }

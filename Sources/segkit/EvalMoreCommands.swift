@@ -186,17 +186,13 @@ struct EvalPanopticCommand: ParsableCommand {
     func run() throws {
         try reportingErrors { () throws(SegKitError) in
             let truth = try COCOPanoptic.read(gtJson), prediction = try COCOPanoptic.read(predJson)
-            guard let categories = truth.categories else { throw SegKitError(.invalidData, "ground-truth JSON has no categories", path: gtJson) }
-            var accumulator = PanopticQuality.Accumulator(categories: categories.map { .init(id: $0.id, isThing: ($0.isThing ?? 0) == 1) })
-            let predicted = Dictionary(prediction.annotations.map { ($0.imageID, $0) }, uniquingKeysWith: { a, _ in a })
+            guard truth.categories != nil else { throw SegKitError(.invalidData, "ground-truth JSON has no categories", path: gtJson) }
             var progress = Progress(total: truth.annotations.count, label: "eval", quiet: quiet)
-            for a in truth.annotations {
-                guard let p = predicted[a.imageID] else { throw SegKitError(.invalidData, "no prediction for image \(a.imageID)", path: predJson) }
-                let g = try truth.evaluationAnnotation(a, folder: gt), q = try prediction.evaluationAnnotation(p, folder: pred)
-                try SegKitError.attributed(to: pred + "/" + p.fileName) { () throws(SegKitError) in try accumulator.add(groundTruth: g, prediction: q) }
-                progress.advance()
+            let r = try SegKitError.attributed(to: predJson) { () throws(SegKitError) in
+                try truth.evaluate(folder: gt, prediction: prediction, folder: pred) { done in
+                    while progress.done < done { progress.advance() }
+                }
             }
-            let r = accumulator.report
             print("          |    PQ     SQ     RQ     N")
             for (name, s) in [("All", r.all), ("Things", r.things), ("Stuff", r.stuff)] {
                 print("\(name.padding(toLength: 10, withPad: " ", startingAt: 0))| \(decimal(s.pq * 100, 1))  \(decimal(s.sq * 100, 1))  \(decimal(s.rq * 100, 1))  \(s.count)")

@@ -35,6 +35,19 @@ import SegKitIO
         #expect(abs(boundary.stats[0] - 1) < 1e-9)
     }
 
+    @Test func resultsDoNotDependOnTheThreadCount() throws {
+        let (dataset, results) = try inputs()
+        for type in [COCOEvaluation.IoUType.segm, .bbox, .boundary] {
+            for agnostic in [false, true] {
+                var p = COCOEvaluation.Parameters()
+                p.useCategories = !agnostic
+                let one = try Parallel.withThreadLimit(1) { try dataset.evaluate(results: results, type: type, parameters: p) }
+                let many = try Parallel.withThreadLimit(4) { try dataset.evaluate(results: results, type: type, parameters: p) }
+                #expect(one == many, "\(type) agnostic \(agnostic)")
+            }
+        }
+    }
+
     @Test func unknownImagesAreRejected() throws {
         let (dataset, _) = try inputs()
         let bad = [COCOResult(imageID: 999, categoryID: 1, segmentation: nil, bbox: BoundingBox(x: 0, y: 0, width: 1, height: 1), score: 1)]

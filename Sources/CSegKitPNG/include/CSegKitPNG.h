@@ -29,6 +29,15 @@ int skpng_read_info(const uint8_t *data, size_t size, int keep_palette_indices, 
 int skpng_decode(const uint8_t *data, size_t size, int keep_palette_indices, void *out, size_t out_size,
                  skpng_info *info);
 
+/* skpng_decode without a separate skpng_read_info call: when out_size is too small for the image,
+   returns 2 with info filled and nothing decoded, so the caller can grow its buffer and call again.
+   flags: SKPNG_SKIP_ADLER32 skips zlib's Adler-32 check of the image data stream (the CRC-32 of
+   every chunk, which libpng verifies, already covers those bytes). */
+#define SKPNG_SKIP_ADLER32 1
+#define SKPNG_GROW 0x100
+int skpng_decode_ex(const uint8_t *data, size_t size, int keep_palette_indices, void *out, size_t out_size, int flags,
+                    skpng_info *info);
+
 /* Encodes interleaved samples (host-endian when bit_depth is 16) as a PNG held in a malloc'd
    buffer the caller frees with skpng_free. level: zlib level 0-9. Returns 0 on success. */
 int skpng_encode(const void *pixels, uint32_t width, uint32_t height, int channels, int bit_depth, int level,
