@@ -124,7 +124,15 @@ extension KMeansProblem {
                                         Parallel.forEachChunk(count: n, chunkSize: Self.blockRows) { b, range in
                                             var active: [Int] = []
                                             for i in range {
-                                                let bound = max(LO[i], halfGap[Int(L[i])])
+                                                let own = Int(L[i])
+                                                let bound = max(LO[i], halfGap[own])
+                                                guard U[i] > bound else { continue }
+                                                // Tighten the upper bound to the exact distance to the own centre
+                                                // (one dot product) before comparing with every centre.
+                                                let row = X.base + i * d, centre = C.base + own * d
+                                                var dot: Float = 0
+                                                for j in 0..<d { dot += row[j] * centre[j] }
+                                                U[i] = max(0, self.norms[i] + cNorms[own] - 2 * dot).squareRoot()
                                                 if U[i] > bound { active.append(i) }
                                             }
                                             if !active.isEmpty {

@@ -66,7 +66,7 @@ import _TestSupport
 
     /// Normalized-cut eigenvectors equal scipy eigsh's up to sign (|cos| ≥ 0.999): the dense
     /// TokenCut graph and the Gaussian kNN graph, built by SegKit from the same points.
-    @Test(arguments: [NormalizedCut.Solver.auto, .dense, .lanczos])
+    @Test(arguments: [NormalizedCut.Solver.auto, .dense, .lanczos, .subspace])
     func fiedlerVectorsMatchScipy(solver: NormalizedCut.Solver) throws {
         for c in Self.cases("ncutDense") {
             let graph = try AffinityGraph.cosineThreshold(try Self.points(c), tau: (c["tau"] as! NSNumber).floatValue)

@@ -315,7 +315,7 @@ def conformance():
     order = np.argsort(vals)[::-1]
     ref = vecs[:, order[1]] * s
     gap = f"λ₂ = {1 - vals[order[1]]:.4f}, λ₃ = {1 - vals[order[2]]:.4f}"
-    for solver in ("auto", "dense", "lanczos"):
+    for solver in ("auto", "dense", "lanczos", "subspace"):
         r, _ = ours("ncut-dense", "--input", xt, "--output", labels, "--solver", solver, "--repeats", 1)
         c = cosine(ref, np.load(labels))
         check(f"normalized cut, dense 4,096 (solver {solver})", c >= 0.999, f"|cos| {c:.6f} with eigsh's vector ({gap})")
