@@ -178,7 +178,12 @@ public struct AffinityGraph: Sendable, Equatable {
         guard features.count >= 1 else { throw .invalidArgument("affinity needs at least one node") }
         let x = features.l2NormalizedRows(), n = x.count
         var w = LinearAlgebra.matmul(x.values, x.values, m: n, n: n, k: x.dimension, transposeB: true)
-        for i in w.indices { w[i] = w[i] > tau ? 1 : epsilon }
+        w.withUnsafeMutableBufferPointer { wp in
+            let W = SendablePointer(wp.baseAddress!)
+            Parallel.forEachChunk(count: n * n, chunkSize: 1 << 16) { _, range in
+                for i in range { W[i] = W[i] > tau ? 1 : epsilon }
+            }
+        }
         return AffinityGraph(nodeCount: n, storage: .dense(w))
     }
 

@@ -23,6 +23,7 @@ enum ChebyshevSubspace {
     /// - Parameters:
     ///   - deflating: the known top eigenvector (any scale); iterates are kept orthogonal to it.
     ///   - lower: a lower bound of the spectrum (−1 for a normalised adjacency).
+    ///   - degree: Chebyshev degree per filter (the first filters use less: 6, 10, …).
     ///   - tolerance: stop when ‖A v − θ v‖ ≤ tolerance for the top Ritz pair (v unit).
     /// - Returns: the largest eigenvalue in the complement of `deflating`, a unit eigenvector,
     ///   and the number of operator applications to the block.
@@ -40,9 +41,10 @@ enum ChebyshevSubspace {
         var g = SeededGenerator(seed: 0xC4EB)
         for i in x.indices { x[i] = g.nextFloat() - 0.5 }
         var applications = 0
-        func applyDeflated(_ from: [Float], _ to: inout [Float]) {
+        // The block stays orthogonal to u0 under A (u0 is an eigenvector), so deflation is needed
+        // only against rounding, once per filter.
+        func applyBlock(_ from: [Float], _ to: inout [Float]) {
             from.withUnsafeBufferPointer { f in to.withUnsafeMutableBufferPointer { t in apply(f.baseAddress!, b, t.baseAddress!) } }
-            deflate(&to, u0, n: n, b: b)
             applications += 1
         }
         deflate(&x, u0, n: n, b: b)
@@ -50,7 +52,7 @@ enum ChebyshevSubspace {
         var best: (value: Double, vector: [Float], residual: Double) = (0, [], .infinity)
         for iteration in 0..<maxIterations {
             // Rayleigh–Ritz: X ← X S, AX ← AX S with S the eigenvectors of XᵀAX (descending).
-            applyDeflated(x, &y)
+            applyBlock(x, &y)
             var h = gram(x, y, n: n, b: b)
             for i in 0..<b { for j in 0..<i { let s = (h[i * b + j] + h[j * b + i]) / 2; h[i * b + j] = s; h[j * b + i] = s } }
             let (theta, s) = jacobiEigen(h, b)
@@ -75,20 +77,14 @@ enum ChebyshevSubspace {
             let sigma1 = e / (theta[0] - c)
             // z = (σ₁/e)(A x − c x), with y = A x already known.
             let f1 = Float(sigma1 / e), fc = Float(c)
-            for i in 0..<(n * b) { z[i] = f1 * (y[i] - fc * x[i]) }
+            combine(into: &z, f1, y, -f1 * fc, x, 0)
             var sigma = sigma1
             // Recurrence: x_{k+1} = (2σ_{k+1}/e)(A − c) x_k − σ_k σ_{k+1} x_{k−1}; (x, z) hold (k−1, k).
             for _ in 1..<max(1, degree) {
                 let next = 1 / (2 / sigma1 - sigma)
-                applyDeflated(z, &y)
+                applyBlock(z, &y)
                 let a = Float(2 * next / e), bb = Float(sigma * next)
-                x.withUnsafeMutableBufferPointer { xp in
-                    y.withUnsafeBufferPointer { yp in
-                        z.withUnsafeBufferPointer { zp in
-                            for i in 0..<(n * b) { xp[i] = a * (yp[i] - fc * zp[i]) - bb * xp[i] }
-                        }
-                    }
-                }
+                combine(into: &x, a, y, -a * fc, z, -bb)
                 swap(&x, &z)
                 sigma = next
             }
@@ -99,6 +95,26 @@ enum ChebyshevSubspace {
         guard best.vector.allSatisfy({ $0.isFinite }) else { throw SegKitError(.numerical, "subspace iteration diverged") }
         let length = best.vector.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
         return (Float(best.value), best.vector.map { Float(Double($0) / length) }, applications)
+    }
+
+    /// out ← p·u + q·v + r·out, elementwise, in parallel.
+    static func combine(into out: inout [Float], _ p: Float, _ u: [Float], _ q: Float, _ v: [Float], _ r: Float) {
+        let count = out.count
+        out.withUnsafeMutableBufferPointer { op in
+            u.withUnsafeBufferPointer { up in
+                v.withUnsafeBufferPointer { vp in
+                    let O = SendablePointer(op.baseAddress!), U = SendableConstPointer(up.baseAddress!)
+                    let V = SendableConstPointer(vp.baseAddress!)
+                    Parallel.forEachChunk(count: count, chunkSize: 1 << 16) { _, range in
+                        if r == 0 {
+                            for i in range { O[i] = p * U[i] + q * V[i] }
+                        } else {
+                            for i in range { O[i] = p * U[i] + q * V[i] + r * O[i] }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Removes the component along the unit vector u from every column.
@@ -125,9 +141,14 @@ enum ChebyshevSubspace {
         for c in 0..<chunks { for j in 0..<b { p[j] += partial[c * b + j] } }
         let pf = p.map(Float.init)
         x.withUnsafeMutableBufferPointer { xp in
-            for i in 0..<n {
-                let ui = u[i]
-                for j in 0..<b { xp[i * b + j] -= pf[j] * ui }
+            u.withUnsafeBufferPointer { up in
+                let X = SendablePointer(xp.baseAddress!), U = SendableConstPointer(up.baseAddress!)
+                Parallel.forEachChunk(count: n, chunkSize: chunkRows) { _, range in
+                    for i in range {
+                        let ui = U[i]
+                        for j in 0..<b { X[i * b + j] -= pf[j] * ui }
+                    }
+                }
             }
         }
     }

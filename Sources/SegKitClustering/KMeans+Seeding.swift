@@ -58,27 +58,36 @@ extension KMeansProblem {
         var merged = [Float](repeating: 0, count: t * n)
         var partial = [Double](repeating: 0, count: chunks * t)
         let candidateNorms = candidates.map { norms[$0] }
+        // Candidate rows, padded with zero rows to groups of four.
+        let groups = (t + 3) / 4
+        var rows = [Float](repeating: 0, count: groups * 4 * d)
+        for (r, candidate) in candidates.enumerated() { for j in 0..<d { rows[r * d + j] = x[candidate * d + j] } }
         x.withUnsafeBufferPointer { xp in
             norms.withUnsafeBufferPointer { np in
                 weights.withUnsafeBufferPointer { wp in
                     closest.withUnsafeBufferPointer { cp in
                         merged.withUnsafeMutableBufferPointer { mp in
                             partial.withUnsafeMutableBufferPointer { pp in
-                                let X = SendableConstPointer(xp.baseAddress!), N = SendableConstPointer(np.baseAddress!)
-                                let W = SendableConstPointer(wp.baseAddress!), C = SendableConstPointer(cp.baseAddress!)
-                                let M = SendablePointer(mp.baseAddress!), P = SendablePointer(pp.baseAddress!)
-                                Parallel.forEachChunk(count: n, chunkSize: chunk) { c, range in
-                                    for (r, candidate) in candidates.enumerated() {
-                                        let row = X.base + candidate * d, cn = candidateNorms[r]
-                                        let out = M.base + r * n
-                                        var sum = 0.0
+                                rows.withUnsafeBufferPointer { rp in
+                                    let X = SendableConstPointer(xp.baseAddress!), N = SendableConstPointer(np.baseAddress!)
+                                    let W = SendableConstPointer(wp.baseAddress!), C = SendableConstPointer(cp.baseAddress!)
+                                    let M = SendablePointer(mp.baseAddress!), P = SendablePointer(pp.baseAddress!)
+                                    let R = SendableConstPointer(rp.baseAddress!)
+                                    Parallel.forEachChunk(count: n, chunkSize: chunk) { c, range in
+                                        var sums = [Double](repeating: 0, count: t)
                                         for i in range {
-                                            let dot = Kernels.dot(X.base + i * d, row, d)
-                                            let v = min(C[i], max(0, N[i] + cn - 2 * dot))
-                                            out[i] = v
-                                            sum += Double(v) * Double(W[i])
+                                            let row = X.base + i * d, ni = N[i], ci = C[i], wi = Double(W[i])
+                                            for group in 0..<groups {
+                                                let dots = Kernels.dot4(row, R.base + group * 4 * d, d)
+                                                for lane in 0..<min(4, t - group * 4) {
+                                                    let r = group * 4 + lane
+                                                    let v = min(ci, max(0, ni + candidateNorms[r] - 2 * dots[lane]))
+                                                    M[r * n + i] = v
+                                                    sums[r] += Double(v) * wi
+                                                }
+                                            }
                                         }
-                                        P[c * t + r] = sum
+                                        for r in 0..<t { P[c * t + r] = sums[r] }
                                     }
                                 }
                             }

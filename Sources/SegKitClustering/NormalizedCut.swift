@@ -89,13 +89,25 @@ public enum NormalizedCut {
             z = vector
             value = 1 - mu
         } else {
-            // A = D^{-1/2} W D^{-1/2} applied to a block: scale rows, multiply, scale rows.
+            // A = D^{-1/2} W D^{-1/2} applied to a block: a sparse graph gets its weights scaled
+            // once; a dense one (no O(N²) copy) scales the block's rows before and after.
             let top = degrees.map { $0.squareRoot() }
+            let normalized: AffinityGraph, rowScaling: Bool
             var scaled: [Float] = []
+            if case .sparse(let start, let columns, let w) = graph.storage {
+                var sw = w
+                for i in 0..<n { for e in start[i]..<start[i + 1] { sw[e] = w[e] * scale[i] * scale[Int(columns[e])] } }
+                normalized = AffinityGraph(nodeCount: n, storage: .sparse(rowStart: start, columns: columns, weights: sw))
+                rowScaling = false
+            } else {
+                normalized = graph
+                rowScaling = true
+            }
             let (mu, vector, _) = try ChebyshevSubspace.largest(n: n, deflating: top) { x, b, y in
+                guard rowScaling else { return normalized.multiply(block: x, columns: b, into: y) }
                 if scaled.count != n * b { scaled = [Float](repeating: 0, count: n * b) }
                 for i in 0..<n { let s = scale[i]; for j in 0..<b { scaled[i * b + j] = x[i * b + j] * s } }
-                scaled.withUnsafeBufferPointer { graph.multiply(block: $0.baseAddress!, columns: b, into: y) }
+                scaled.withUnsafeBufferPointer { normalized.multiply(block: $0.baseAddress!, columns: b, into: y) }
                 for i in 0..<n { let s = scale[i]; for j in 0..<b { y[i * b + j] *= s } }
             }
             z = vector
