@@ -150,6 +150,33 @@ def peer(task, **kw):
     return json.loads(out.stdout.strip().splitlines()[-1]), rss_peak(out.stderr)
 
 
+def cpu_busy(seconds=2.0):
+    """Share of all cores busy over `seconds` (from /proc/stat), while this script sleeps."""
+    def sample():
+        with open("/proc/stat") as f:
+            v = list(map(int, f.readline().split()[1:]))
+        return sum(v), v[3] + v[4]  # total, idle + iowait
+    t0, i0 = sample()
+    time.sleep(seconds)
+    t1, i1 = sample()
+    return 1 - (i1 - i0) / max(1, t1 - t0)
+
+
+WAITS = []
+
+
+def wait_idle(label, limit=60, threshold=0.1):
+    """Waits (up to `limit` s) until other processes use < 10 % of the cores: OpenMP and
+    OpenBLAS peers spin-wait and slow down many-fold when another process takes a core."""
+    start = time.time()
+    busy = cpu_busy()
+    while busy >= threshold and time.time() - start < limit:
+        busy = cpu_busy(5)
+    WAITS.append((label, busy))
+    if busy >= threshold:
+        print(f"warning: {label}: machine still {busy:.0%} busy after {limit} s", file=sys.stderr)
+
+
 def timed(fn, repeats):
     times, result = [], None
     for _ in range(repeats):
@@ -318,7 +345,7 @@ def conformance():
     for solver in ("auto", "dense", "lanczos", "subspace"):
         r, _ = ours("ncut-dense", "--input", xt, "--output", labels, "--solver", solver, "--repeats", 1)
         c = cosine(ref, np.load(labels))
-        check(f"normalized cut, dense 4,096 (solver {solver})", c >= 0.999, f"|cos| {c:.6f} with eigsh's vector ({gap})")
+        check(f"normalized cut, dense 4,096 (solver {solver})", c >= 0.999, f"\\|cos\\| {c:.6f} with eigsh's vector ({gap})")
     prefix = knn_graph()
     a = load_csr(prefix)
     s = 1 / np.sqrt(np.asarray(a.sum(1)).ravel())
@@ -328,7 +355,7 @@ def conformance():
     r, _ = ours("ncut-sparse", "--input", prefix, "--output", labels, "--repeats", 1)
     c = cosine(ref, np.load(labels))
     check("normalized cut, sparse kNN 100,000", c >= 0.999,
-          f"|cos| {c:.6f} with eigsh's vector (λ₂ = {1 - vals[order[1]]:.5f}, λ₃ = {1 - vals[order[2]]:.5f})")
+          f"\\|cos\\| {c:.6f} with eigsh's vector (λ₂ = {1 - vals[order[1]]:.5f}, λ₃ = {1 - vals[order[2]]:.5f})")
     print(f"\n{len(failures)} failed" if failures else "\nall conformance checks passed")
     return not failures
 
@@ -342,7 +369,7 @@ def fmt_peak(p):
 
 def timings(quick=False):
     from sklearn.metrics import adjusted_rand_score
-    rows = []
+    load_start = os.getloadavg()[0]
     seeds = [0, 1, 2] if quick else [0, 1, 2, 3, 4]
     labels, centers = path("ours-labels.npy"), path("ours-centers.npy")
     xpath = embeddings(N, 1)
@@ -350,6 +377,7 @@ def timings(quick=False):
     truth = np.load(xpath.replace(".npy", "-truth.npy"))
 
     # k-means, k-means++ and one init per run; one run per seed, medians over seeds.
+    wait_idle("k-means")
     ours_runs = []
     peak_ours = 0
     for s in seeds:
@@ -367,6 +395,7 @@ def timings(quick=False):
         km_rows.append((name, res["seconds"], statistics.median(res["inertias"]),
                         statistics.median(res["iterations"]) if "iterations" in res else None, p))
     # The same initial centres for SegKit and scikit-learn: the same Lloyd trajectory.
+    wait_idle("k-means, same initial centres")
     init = path("init-centers.npy")
     np.save(init, x[np.random.default_rng(9).choice(N, K, replace=False)])
     same = []
@@ -380,6 +409,7 @@ def timings(quick=False):
 
     # mini-batch on 1M points.
     bigpath = embeddings(1_000_000, 2)
+    wait_idle("mini-batch")
     mb_ours = []
     peak_mb = 0
     for s in seeds[:3]:
@@ -390,6 +420,7 @@ def timings(quick=False):
 
     # mean-shift, the same 200 seeds.
     seedpath = meanshift_seeds(N)
+    wait_idle("mean-shift")
     r_ms, p_ms_ours = ours("meanshift", "--input", xpath, "--output", labels, "--bandwidth", BANDWIDTH, "--seeds", seedpath,
                            "--repeats", 3)
     ours_ms_labels = np.load(labels)
@@ -399,13 +430,14 @@ def timings(quick=False):
 
     # normalized cuts.
     xt = tokencut_features()
+    prefix = knn_graph()
+    wait_idle("normalized cut")
     r_nd, p_nd = ours("ncut-dense", "--input", xt, "--output", labels, "--repeats", 5, "--warmup", 1)
     y_ours = np.load(labels)
     eigsh_vec = path("peer-eigsh-dense.npy")
     ed, p_ed = peer("eigsh-dense", input=xt, vector=eigsh_vec, repeats=3)
     eh, p_eh = peer("eigh-dense", input=xt, repeats=1)
     cos_dense = cosine(np.load(eigsh_vec), y_ours)
-    prefix = knn_graph()
     r_ns, p_ns = ours("ncut-sparse", "--input", prefix, "--output", labels, "--repeats", 3)
     y_ours = np.load(labels)
     eigsh_sp = path("peer-eigsh-sparse.npy")
@@ -413,6 +445,7 @@ def timings(quick=False):
     cos_sparse = cosine(np.load(eigsh_sp), y_ours)
 
     # agglomerative merging.
+    wait_idle("agglomerative")
     r_ag, p_ag = ours("agglomerative", "--regions", 5000, "--repeats", 5, "--warmup", 1)
 
     # ------------------------------------------------------------------ report
@@ -450,18 +483,21 @@ def timings(quick=False):
     print("| task | tool | median time (s) | SegKit speed-up | quality | peak RSS (MiB) |")
     print("| --- | --- | ---: | ---: | --- | ---: |")
     print(f"| dense TokenCut graph, 4,096 nodes (graph + cut) | SegKit | {r_nd['seconds']:.3f} | 1.0× | "
-          f"|cos| with eigsh {cos_dense:.6f}, λ₂ {r_nd['eigenvalue']:.4f} | {fmt_peak(p_nd)} |")
+          f"\\|cos\\| with eigsh {cos_dense:.6f}, λ₂ {r_nd['eigenvalue']:.4f} | {fmt_peak(p_nd)} |")
     print(f"| | scipy eigsh (ARPACK) | {ed['seconds']:.3f} | {ed['seconds'] / r_nd['seconds']:.1f}× | | {fmt_peak(p_ed)} |")
     print(f"| | scipy.linalg.eigh (generalised, one pair) | {eh['seconds']:.3f} | {eh['seconds'] / r_nd['seconds']:.1f}× | | "
           f"{fmt_peak(p_eh)} |")
     print(f"| sparse kNN graph, {r_ns['nodes']:,} nodes, {r_ns['edges']:,} edges (cut) | SegKit | {r_ns['seconds']:.3f} | 1.0× | "
-          f"|cos| with eigsh {cos_sparse:.6f}, λ₂ {r_ns['eigenvalue']:.5f} | {fmt_peak(p_ns)} |")
+          f"\\|cos\\| with eigsh {cos_sparse:.6f}, λ₂ {r_ns['eigenvalue']:.5f} | {fmt_peak(p_ns)} |")
     print(f"| | scipy eigsh (ARPACK) | {es['seconds']:.3f} | {es['seconds'] / r_ns['seconds']:.1f}× | | {fmt_peak(p_es)} |")
     print("\n### Agglomerative merging\n")
     print("| task | median time (s) | merges | peak RSS (MiB) |")
     print("| --- | ---: | ---: | ---: |")
     print(f"| 5,000 regions (100 × 50 grid, 16-d features) to 1 | {r_ag['seconds']:.4f} | {r_ag['merges']} | {fmt_peak(p_ag)} |")
-    print(f"\nSegKit BLAS kernels: {r_nd['blas']}; threads: {r_nd['threads']}")
+    print(f"\nSegKit BLAS kernels: {r_nd['blas']}; threads: {r_nd['threads']}; "
+          f"1-minute load average at start {load_start:.2f}, at end {os.getloadavg()[0]:.2f} "
+          "(OpenMP/OpenBLAS peers slow down sharply when other processes share the 2 cores)")
+    print("Other processes' CPU share before each section: " + "; ".join(f"{l} {b:.0%}" for l, b in WAITS))
 
 
 def main():
