@@ -72,7 +72,7 @@ let package = Package(
         .target(name: "_TestSupport", dependencies: ["SegKitCore"], path: "Sources/_TestSupport"),
         .testTarget(name: "SegKitCoreTests", dependencies: ["SegKitCore", "_TestSupport"]),
         .testTarget(name: "SegKitIOTests", dependencies: ["SegKitIO", "_TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "SegKitClusteringTests", dependencies: ["SegKitClustering", "_TestSupport"]),
+        .testTarget(name: "SegKitClusteringTests", dependencies: ["SegKitClustering", "_TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SegKitRefinementTests", dependencies: ["SegKitRefinement", "_TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SegKitNNTests", dependencies: ["SegKitNN", "_TestSupport"]),
         .testTarget(name: "SegKitEvaluationTests", dependencies: ["SegKitEvaluation", "_TestSupport"], resources: [.copy("Fixtures")]),

@@ -62,11 +62,65 @@ public struct AffinityGraph: Sendable, Equatable {
 
     /// Degree of every node (row sums).
     public var degrees: [Float] {
+        let n = nodeCount
+        var out = [Float](repeating: 0, count: n)
+        out.withUnsafeMutableBufferPointer { op in
+            let O = SendablePointer(op.baseAddress!)
+            switch storage {
+            case .dense(let w):
+                w.withUnsafeBufferPointer { wp in
+                    let W = SendableConstPointer(wp.baseAddress!)
+                    Parallel.forEachChunk(count: n, chunkSize: 256) { _, range in
+                        for i in range {
+                            let row = W.base + i * n
+                            var s: Float = 0
+                            for j in 0..<n { s += row[j] }
+                            O[i] = s
+                        }
+                    }
+                }
+            case .sparse(let start, _, let w):
+                w.withUnsafeBufferPointer { wp in
+                    start.withUnsafeBufferPointer { sp in
+                        for i in 0..<n {
+                            var s: Float = 0
+                            for e in sp[i]..<sp[i + 1] { s += wp[e] }
+                            op[i] = s
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Y = W X for an n × `columns` row-major block X (one pass over the graph for all columns).
+    func multiply(block x: UnsafePointer<Float>, columns b: Int, into y: UnsafeMutablePointer<Float>) {
+        let n = nodeCount
         switch storage {
         case .dense(let w):
-            return (0..<nodeCount).map { i in (0..<nodeCount).reduce(Float(0)) { $0 + w[i * nodeCount + $1] } }
-        case .sparse(let start, _, let w):
-            return (0..<nodeCount).map { i in w[start[i]..<start[i + 1]].reduce(0, +) }
+            w.withUnsafeBufferPointer { wp in
+                LinearAlgebra.gemm(m: n, n: b, k: n, a: wp.baseAddress!, lda: n, b: x, ldb: b, c: y, ldc: b)
+            }
+        case .sparse(let start, let columns, let w):
+            start.withUnsafeBufferPointer { sp in
+                columns.withUnsafeBufferPointer { cp in
+                    w.withUnsafeBufferPointer { wp in
+                        let S = SendableConstPointer(sp.baseAddress!), C = SendableConstPointer(cp.baseAddress!)
+                        let W = SendableConstPointer(wp.baseAddress!), X = SendableConstPointer(x), Y = SendablePointer(y)
+                        Parallel.forEachChunk(count: n, chunkSize: 4096) { _, range in
+                            for i in range {
+                                let yr = Y.base + i * b
+                                for j in 0..<b { yr[j] = 0 }
+                                for e in S[i]..<S[i + 1] {
+                                    let xr = X.base + Int(C[e]) * b, wv = W[e]
+                                    for j in 0..<b { yr[j] += wv * xr[j] }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -124,7 +178,12 @@ public struct AffinityGraph: Sendable, Equatable {
         guard features.count >= 1 else { throw .invalidArgument("affinity needs at least one node") }
         let x = features.l2NormalizedRows(), n = x.count
         var w = LinearAlgebra.matmul(x.values, x.values, m: n, n: n, k: x.dimension, transposeB: true)
-        for i in w.indices { w[i] = w[i] > tau ? 1 : epsilon }
+        w.withUnsafeMutableBufferPointer { wp in
+            let W = SendablePointer(wp.baseAddress!)
+            Parallel.forEachChunk(count: n * n, chunkSize: 1 << 16) { _, range in
+                for i in range { W[i] = W[i] > tau ? 1 : epsilon }
+            }
+        }
         return AffinityGraph(nodeCount: n, storage: .dense(w))
     }
 

@@ -41,7 +41,11 @@ extension KMeansProblem {
                 upper[p] += movement[own]
                 lower[p] -= own == largest ? second.value : movement[largest]
             }
-            step = reassign(centers, k: k, labels: &labels, upper: &upper, lower: &lower)
+            let delta = reassign(centers, k: k, labels: &labels, upper: &upper, lower: &lower)
+            // M-step sums follow the points that changed cluster (Double, so no drift to speak of).
+            for t in 0..<(k * d) { step.sums[t] += delta.sums[t] }
+            for c in 0..<k { step.clusterWeights[c] += delta.clusterWeights[c] }
+            step.distances = delta.squared
             if moved <= tolerance {
                 converged = true
                 break
@@ -86,9 +90,10 @@ extension KMeansProblem {
         return out
     }
 
-    /// One pruned E-step; returns the M-step sums for the new labels.
+    /// One pruned E-step. Returns the change of the M-step sums and cluster weights (from the
+    /// points that changed cluster) and the squared upper bounds (the relocation rule's distances).
     private func reassign(_ centers: [Float], k: Int, labels: inout [Int32], upper: inout [Float], lower: inout [Float])
-        -> (labels: [Int32], distances: [Float], sums: [Double], clusterWeights: [Double], inertia: Double)
+        -> (sums: [Double], clusterWeights: [Double], squared: [Float])
     {
         // Half the distance from each centre to its nearest other centre.
         var half = [Float](repeating: .infinity, count: k)
@@ -105,8 +110,10 @@ extension KMeansProblem {
         let halfGap = half
         let cNorms = centerNorms(centers, k: k)
         let blocks = Parallel.chunkCount(count: n, chunkSize: Self.blockRows)
-        var partialSums = [Float](repeating: 0, count: blocks * k * d)
+        // Per block: Double deltas of the sums (k × d) and weights (k), for blocks with changes.
+        var partialSums = [Double](repeating: 0, count: blocks * k * d)
         var partialWeights = [Double](repeating: 0, count: blocks * k)
+        var touched = [Bool](repeating: false, count: blocks)
         var squared = [Float](repeating: 0, count: n)
         let d = self.d
         labels.withUnsafeMutableBufferPointer { lp in
@@ -115,49 +122,23 @@ extension KMeansProblem {
                     squared.withUnsafeMutableBufferPointer { sqp in
                         partialSums.withUnsafeMutableBufferPointer { sp in
                             partialWeights.withUnsafeMutableBufferPointer { wp in
-                                centers.withUnsafeBufferPointer { cp in
-                                    x.withUnsafeBufferPointer { xp in
-                                        let L = SendablePointer(lp.baseAddress!), U = SendablePointer(up.baseAddress!)
-                                        let LO = SendablePointer(lwp.baseAddress!), SQ = SendablePointer(sqp.baseAddress!)
-                                        let S = SendablePointer(sp.baseAddress!), W = SendablePointer(wp.baseAddress!)
-                                        let C = SendableConstPointer(cp.baseAddress!), X = SendableConstPointer(xp.baseAddress!)
-                                        Parallel.forEachChunk(count: n, chunkSize: Self.blockRows) { b, range in
-                                            var active: [Int] = []
-                                            for i in range {
-                                                let bound = max(LO[i], halfGap[Int(L[i])])
-                                                if U[i] > bound { active.append(i) }
-                                            }
-                                            if !active.isEmpty {
-                                                var gathered = [Float](repeating: 0, count: active.count * d)
-                                                for (r, i) in active.enumerated() {
-                                                    for j in 0..<d { gathered[r * d + j] = X[i * d + j] }
-                                                }
-                                                var block = [Float](repeating: 0, count: active.count * k)
-                                                gathered.withUnsafeBufferPointer { gp in
-                                                    block.withUnsafeMutableBufferPointer { bp in
-                                                        LinearAlgebra.gemm(transposeB: true, m: active.count, n: k, k: d, alpha: -2,
-                                                                           a: gp.baseAddress!, lda: d, b: C.base, ldb: d,
-                                                                           c: bp.baseAddress!, ldc: k, parallel: false)
+                                touched.withUnsafeMutableBufferPointer { tp in
+                                    centers.withUnsafeBufferPointer { cp in
+                                        x.withUnsafeBufferPointer { xp in
+                                            norms.withUnsafeBufferPointer { np in
+                                                weights.withUnsafeBufferPointer { wtp in
+                                                    let L = SendablePointer(lp.baseAddress!), U = SendablePointer(up.baseAddress!)
+                                                    let LO = SendablePointer(lwp.baseAddress!), SQ = SendablePointer(sqp.baseAddress!)
+                                                    let S = SendablePointer(sp.baseAddress!), W = SendablePointer(wp.baseAddress!)
+                                                    let T = SendablePointer(tp.baseAddress!)
+                                                    let C = SendableConstPointer(cp.baseAddress!), X = SendableConstPointer(xp.baseAddress!)
+                                                    let N = SendableConstPointer(np.baseAddress!), WT = SendableConstPointer(wtp.baseAddress!)
+                                                    Parallel.forEachChunk(count: n, chunkSize: Self.blockRows) { b, range in
+                                                        Self.reassignBlock(b, range, k: k, d: d, halfGap: halfGap, cNorms: cNorms,
+                                                                           L: L, U: U, LO: LO, SQ: SQ, S: S, W: W, T: T,
+                                                                           C: C, X: X, N: N, WT: WT)
                                                     }
                                                 }
-                                                for (r, i) in active.enumerated() {
-                                                    var a = Float.infinity, second = Float.infinity, best = 0
-                                                    for c in 0..<k {
-                                                        let v = max(0, block[r * k + c] + self.norms[i] + cNorms[c])
-                                                        if v < a { second = a; a = v; best = c } else if v < second { second = v }
-                                                    }
-                                                    L[i] = Int32(best)
-                                                    U[i] = a.squareRoot()
-                                                    LO[i] = second.squareRoot()
-                                                }
-                                            }
-                                            let sums = S.base + b * k * d
-                                            for i in range {
-                                                let c = Int(L[i]), w = self.weights[i]
-                                                SQ[i] = U[i] * U[i]
-                                                W[b * k + c] += Double(w)
-                                                let row = X.base + i * d, sum = sums + c * d
-                                                for j in 0..<d { sum[j] += w * row[j] }
                                             }
                                         }
                                     }
@@ -170,11 +151,70 @@ extension KMeansProblem {
         }
         var sums = [Double](repeating: 0, count: k * d)
         var clusterWeights = [Double](repeating: 0, count: k)
-        for b in 0..<blocks {
-            for t in 0..<(k * d) { sums[t] += Double(partialSums[b * k * d + t]) }
+        for b in 0..<blocks where touched[b] {
+            for t in 0..<(k * d) { sums[t] += partialSums[b * k * d + t] }
             for c in 0..<k { clusterWeights[c] += partialWeights[b * k + c] }
         }
-        // Upper bounds stand in for distances in the relocation rule; inertia is recomputed at the end.
-        return (labels, squared, sums, clusterWeights, 0)
+        return (sums, clusterWeights, squared)
+    }
+
+    /// The pruned E-step of one block of rows (see ``reassign``).
+    private static func reassignBlock(
+        _ b: Int, _ range: Range<Int>, k: Int, d: Int, halfGap: [Float], cNorms: [Float],
+        L: SendablePointer<Int32>, U: SendablePointer<Float>, LO: SendablePointer<Float>, SQ: SendablePointer<Float>,
+        S: SendablePointer<Double>, W: SendablePointer<Double>, T: SendablePointer<Bool>,
+        C: SendableConstPointer<Float>, X: SendableConstPointer<Float>, N: SendableConstPointer<Float>,
+        WT: SendableConstPointer<Float>
+    ) {
+        var active: [Int] = []
+        for i in range {
+            let own = Int(L[i])
+            let bound = max(LO[i], halfGap[own])
+            guard U[i] > bound else { continue }
+            // Tighten the upper bound to the exact distance to the own centre (one dot product)
+            // before comparing with every centre.
+            let dot = Kernels.dot(X.base + i * d, C.base + own * d, d)
+            U[i] = max(0, N[i] + cNorms[own] - 2 * dot).squareRoot()
+            if U[i] > bound { active.append(i) }
+        }
+        if !active.isEmpty {
+            var gathered = [Float](repeating: 0, count: active.count * d)
+            gathered.withUnsafeMutableBufferPointer { gp in
+                for (r, i) in active.enumerated() { (gp.baseAddress! + r * d).update(from: X.base + i * d, count: d) }
+            }
+            var block = [Float](repeating: 0, count: active.count * k)
+            gathered.withUnsafeBufferPointer { gp in
+                block.withUnsafeMutableBufferPointer { bp in
+                    LinearAlgebra.gemm(transposeB: true, m: active.count, n: k, k: d, alpha: -2, a: gp.baseAddress!, lda: d,
+                                       b: C.base, ldb: d, c: bp.baseAddress!, ldc: k, parallel: false)
+                }
+            }
+            let sums = S.base + b * k * d
+            for (r, i) in active.enumerated() {
+                var a = Float.infinity, second = Float.infinity, best = 0
+                for c in 0..<k {
+                    let v = max(0, block[r * k + c] + N[i] + cNorms[c])
+                    if v < a { second = a; a = v; best = c } else if v < second { second = v }
+                }
+                let old = Int(L[i])
+                if best != old {
+                    // The point moves: its weighted row leaves `old` and joins `best`.
+                    let w = Double(WT[i]), row = X.base + i * d
+                    let from = sums + old * d, to = sums + best * d
+                    for j in 0..<d {
+                        let v = w * Double(row[j])
+                        from[j] -= v
+                        to[j] += v
+                    }
+                    W[b * k + old] -= w
+                    W[b * k + best] += w
+                    T[b] = true
+                }
+                L[i] = Int32(best)
+                U[i] = a.squareRoot()
+                LO[i] = second.squareRoot()
+            }
+        }
+        for i in range { SQ[i] = U[i] * U[i] }
     }
 }

@@ -27,30 +27,62 @@ struct KMeansProblem {
         let n = matrix.count, d = matrix.dimension
         self.n = n
         self.d = d
-        var mean = [Double](repeating: 0, count: d)
-        matrix.values.withUnsafeBufferPointer { v in
-            for i in 0..<n { for j in 0..<d { mean[j] += Double(v[i * d + j]) } }
-        }
-        mean = mean.map { $0 / Double(n) }
-        var variance = [Double](repeating: 0, count: d)
-        var centred = matrix.values
-        centred.withUnsafeMutableBufferPointer { v in
-            for i in 0..<n {
-                for j in 0..<d {
-                    let c = Double(v[i * d + j]) - mean[j]
-                    variance[j] += c * c
-                    v[i * d + j] = Float(c)
+        // Column sums per fixed chunk of rows (Double), combined in chunk order.
+        let chunk = 4096
+        let chunks = Parallel.chunkCount(count: n, chunkSize: chunk)
+        var partial = [Double](repeating: 0, count: chunks * d)
+        matrix.values.withUnsafeBufferPointer { vp in
+            partial.withUnsafeMutableBufferPointer { pp in
+                let V = SendableConstPointer(vp.baseAddress!), P = SendablePointer(pp.baseAddress!)
+                Parallel.forEachChunk(count: n, chunkSize: chunk) { c, range in
+                    let out = P.base + c * d
+                    for i in range {
+                        let row = V.base + i * d
+                        for j in 0..<d { out[j] += Double(row[j]) }
+                    }
                 }
             }
         }
+        var mean = [Double](repeating: 0, count: d)
+        for c in 0..<chunks { for j in 0..<d { mean[j] += partial[c * d + j] } }
+        mean = mean.map { $0 / Double(n) }
+        // Centre the rows, their squared norms, and per-chunk sums of squares for the variance.
+        var centred = [Float](repeating: 0, count: n * d)
+        var norms = [Float](repeating: 0, count: n)
+        for t in partial.indices { partial[t] = 0 }
+        matrix.values.withUnsafeBufferPointer { vp in
+            centred.withUnsafeMutableBufferPointer { cp in
+                norms.withUnsafeMutableBufferPointer { np in
+                    partial.withUnsafeMutableBufferPointer { pp in
+                        mean.withUnsafeBufferPointer { mp in
+                            let V = SendableConstPointer(vp.baseAddress!), C = SendablePointer(cp.baseAddress!)
+                            let N = SendablePointer(np.baseAddress!), P = SendablePointer(pp.baseAddress!)
+                            let M = SendableConstPointer(mp.baseAddress!)
+                            Parallel.forEachChunk(count: n, chunkSize: chunk) { c, range in
+                                let out = P.base + c * d
+                                for i in range {
+                                    let row = V.base + i * d, dst = C.base + i * d
+                                    for j in 0..<d {
+                                        let v = Double(row[j]) - M[j]
+                                        out[j] += v * v
+                                        dst[j] = Float(v)
+                                    }
+                                    var s: Float = 0
+                                    for j in 0..<d { s += dst[j] * dst[j] }
+                                    N[i] = s
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var variance = [Double](repeating: 0, count: d)
+        for c in 0..<chunks { for j in 0..<d { variance[j] += partial[c * d + j] } }
         self.mean = mean
         meanVariance = variance.reduce(0, +) / Double(n * d)
         x = centred
-        norms = (0..<n).map { i in
-            var s: Float = 0
-            for j in 0..<d { s += centred[i * d + j] * centred[i * d + j] }
-            return s
-        }
+        self.norms = norms
         self.weights = weights ?? [Float](repeating: 1, count: n)
         unitWeights = weights == nil
     }

@@ -48,13 +48,18 @@ public enum MiniBatchKMeans {
             let points = x.rows(batch)
             let (labels, distances) = nearest(points, centers, k: k)
             var inertia = 0.0
-            for (r, i) in batch.enumerated() {
-                let l = Int(labels[r]), wi = Double(w[i])
-                inertia += wi * Double(distances[r])
-                guard wi > 0 else { continue }
-                counts[l] += wi
-                let rate = Float(wi / counts[l])
-                for j in 0..<d { centers[l * d + j] += rate * (points.values[r * d + j] - centers[l * d + j]) }
+            centers.withUnsafeMutableBufferPointer { cp in
+                points.values.withUnsafeBufferPointer { pp in
+                    for (r, i) in batch.enumerated() {
+                        let l = Int(labels[r]), wi = Double(w[i])
+                        inertia += wi * Double(distances[r])
+                        guard wi > 0 else { continue }
+                        counts[l] += wi
+                        let rate = Float(wi / counts[l])
+                        let centre = cp.baseAddress! + l * d, point = pp.baseAddress! + r * d
+                        for j in 0..<d { centre[j] += rate * (point[j] - centre[j]) }
+                    }
+                }
             }
             // Re-seed starved centres on random batch points (after a warm-up pass).
             if c.reassignmentRatio > 0, step % 10 == 9, let top = counts.max(), top > 0 {

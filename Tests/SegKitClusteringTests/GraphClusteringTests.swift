@@ -43,6 +43,26 @@ import _TestSupport
         #expect(abs(cos) > 0.999)
     }
 
+    /// The block solver agrees with LAPACK on dense and sparse graphs, and gives bit-identical
+    /// vectors on 1 and 2 threads.
+    @Test func subspaceIterationMatchesDenseOnAnyThreadCount() throws {
+        let (x, _) = Clusters.blobs(k: 3, perCluster: 90, dimension: 4, spread: 1.5, seed: 37)
+        var g = SeededGenerator(seed: 38)
+        var values: [Float] = []
+        for c in 0..<2 { for _ in 0..<300 { values += [Float(5 * c) + 2 * g.nextNormal(), 2 * g.nextNormal(), 2 * g.nextNormal()] } }
+        for graph in [try AffinityGraph.gaussian(x, sigma: 4),
+                      try AffinityGraph.nearestNeighbors(FeatureMatrix(count: 600, dimension: 3, values: values), k: 8)] {
+            let dense = try NormalizedCut.fiedler(graph, solver: .dense)
+            let one = try Parallel.withThreadLimit(1) { try NormalizedCut.fiedler(graph, solver: .subspace) }
+            let two = try Parallel.withThreadLimit(2) { try NormalizedCut.fiedler(graph, solver: .subspace) }
+            #expect(one.vector == two.vector && one.value == two.value)
+            let dot = zip(dense.vector, one.vector).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+            let na = dense.vector.reduce(0.0) { $0 + Double($1) * Double($1) }, nb = one.vector.reduce(0.0) { $0 + Double($1) * Double($1) }
+            #expect(abs(dot) / (na * nb).squareRoot() > 0.999)
+            #expect(abs(dense.value - one.value) < 1e-4)
+        }
+    }
+
     @Test func recursiveCutsFindThreeGroups() throws {
         // Three groups on a line at x = 0, 10, 20 (a connected chain of weak links).
         var g = SeededGenerator(seed: 34)
@@ -202,6 +222,90 @@ import _TestSupport
         #expect(throws: SegKitError.self) {
             try AgglomerativeMerging.RegionGraph(featureSums: FeatureMatrix(count: 2, dimension: 1, values: [0, 1]), sizes: [1, 1], edges: [(0, 2)])
         }
+    }
+}
+
+/// The plain algorithm: every candidate pair in a lazy-deletion heap ordered by (distance, a, b),
+/// recomputed after each merge. The oracle for the nearest-neighbour bookkeeping of `mergeTree`.
+func referenceMergeTree(_ graph: AgglomerativeMerging.RegionGraph, cosine: Bool) -> [AgglomerativeMerging.Merge] {
+    let r = graph.regionCount, d = graph.featureSums.dimension
+    var sums = (0..<r).map { graph.featureSums.row($0).map(Double.init) }, sizes = graph.sizes
+    var neighbours = [Set<Int>](repeating: [], count: r)
+    for (a, b) in graph.edges { neighbours[a].insert(b); neighbours[b].insert(a) }
+    var alive = [Bool](repeating: true, count: r)
+    func linkage(_ a: Int, _ b: Int) -> Double {
+        var dot = 0.0, na = 0.0, nb = 0.0, sq = 0.0
+        for j in 0..<d {
+            let x = sums[a][j] / sizes[a], y = sums[b][j] / sizes[b]
+            dot += x * y; na += x * x; nb += y * y; sq += (x - y) * (x - y)
+        }
+        return cosine ? (na > 0 && nb > 0 ? 1 - dot / (na * nb).squareRoot() : 1) : sq.squareRoot()
+    }
+    var heap = graph.edges.map { (linkage($0.0, $0.1), min($0.0, $0.1), max($0.0, $0.1)) }
+    var merges: [AgglomerativeMerging.Merge] = []
+    while let top = heap.min(by: <) {
+        heap.removeAll { $0 == top }
+        guard alive[top.1], alive[top.2] else { continue }
+        let id = sums.count
+        alive[top.1] = false; alive[top.2] = false; alive.append(true)
+        sums.append(zip(sums[top.1], sums[top.2]).map { $0 + $1 })
+        sizes.append(sizes[top.1] + sizes[top.2])
+        var around = neighbours[top.1].union(neighbours[top.2])
+        around.remove(top.1); around.remove(top.2)
+        for n in around {
+            neighbours[n].remove(top.1); neighbours[n].remove(top.2); neighbours[n].insert(id)
+            heap.append((linkage(n, id), n, id))
+        }
+        neighbours.append(around)
+        merges.append(.init(a: top.1, b: top.2, distance: top.0))
+    }
+    return merges
+}
+
+@Suite struct AgglomerativeReferenceTests {
+    /// Random features (i.i.d., so one cluster grows through everything — the hardest case for
+    /// the bookkeeping) and random sizes on grids with extra diagonal edges: the same merges as
+    /// the plain algorithm, for both distances.
+    @Test(arguments: [AgglomerativeMerging.Distance.euclidean, .cosine])
+    func sameMergesAsThePlainAlgorithm(distance: AgglomerativeMerging.Distance) throws {
+        for seed in UInt64(1)...4 {
+            var g = SeededGenerator(seed: 70 + seed)
+            let columns = 9 + Int(seed), rows = 7, r = columns * rows, d = 1 + Int(seed)
+            let sizes = (0..<r).map { _ in Double(g.nextInt(in: 1...5)) }
+            var sums: [Float] = []
+            for i in 0..<r { for _ in 0..<d { sums.append(g.nextFloat() * Float(sizes[i])) } }
+            var edges: [(Int, Int)] = []
+            for i in 0..<r {
+                if (i % columns) + 1 < columns { edges.append((i, i + 1)) }
+                if i + columns < r { edges.append((i, i + columns)) }
+                if (i % columns) + 1 < columns && i + columns < r && g.nextInt(below: 3) == 0 { edges.append((i, i + columns + 1)) }
+            }
+            let graph = try AgglomerativeMerging.RegionGraph(featureSums: FeatureMatrix(count: r, dimension: d, values: sums),
+                                                            sizes: sizes, edges: edges)
+            let tree = AgglomerativeMerging.mergeTree(graph, distance: distance)
+            let reference = referenceMergeTree(graph, cosine: distance == .cosine)
+            #expect(tree.merges.count == reference.count)
+            for (m, o) in zip(tree.merges, reference) {
+                #expect(m.a == o.a && m.b == o.b)
+                #expect(abs(m.distance - o.distance) <= 1e-9 * max(1, abs(o.distance)))
+            }
+        }
+    }
+
+    /// Many exact ties (identical features): one merge fewer than regions, every level reachable.
+    @Test func tiesStillGiveANestedHierarchy() throws {
+        let side = 12, r = side * side
+        let sums = (0..<r).map { Float(($0 / 7) % 2) }
+        var edges: [(Int, Int)] = []
+        for i in 0..<r {
+            if (i % side) + 1 < side { edges.append((i, i + 1)) }
+            if i + side < r { edges.append((i, i + side)) }
+        }
+        let graph = try AgglomerativeMerging.RegionGraph(featureSums: FeatureMatrix(count: r, dimension: 1, values: sums),
+                                                        sizes: [Double](repeating: 1, count: r), edges: edges)
+        let tree = AgglomerativeMerging.mergeTree(graph)
+        #expect(tree.merges.count == r - 1)
+        for k in [r, r / 2, 10, 1] { #expect(Set(tree.labels(regionCount: k)).count == k) }
     }
 }
 
