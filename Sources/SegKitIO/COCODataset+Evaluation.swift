@@ -25,8 +25,13 @@ extension COCODataset {
             guard let (h, w) = imageSizes[r.imageID] else { throw .invalidData("result for unknown image \(r.imageID)") }
             switch type {
             case .bbox:
-                guard let box = r.bbox else { throw .invalidData("bbox evaluation needs a bbox in every result") }
-                return .init(imageID: r.imageID, categoryID: r.categoryID, score: r.score, box: box, mask: nil)
+                if let box = r.bbox { return .init(imageID: r.imageID, categoryID: r.categoryID, score: r.score, box: box, mask: nil) }
+                // loadRes: a mask result without a box gets toBbox(mask) and the mask's area.
+                guard let mask = try r.segmentation?.runLengthMask(height: h, width: w) else {
+                    throw .invalidData("bbox evaluation needs a bbox or a segmentation in every result")
+                }
+                return .init(imageID: r.imageID, categoryID: r.categoryID, score: r.score, box: mask.boundingBox, mask: nil,
+                             area: Double(mask.area))
             case .segm, .boundary:
                 guard let mask = try r.segmentation?.runLengthMask(height: h, width: w) else {
                     throw .invalidData("\(type.rawValue) evaluation needs a segmentation in every result")

@@ -48,6 +48,26 @@ import SegKitIO
         }
     }
 
+    /// loadRes gives mask-only results the box toBbox(mask): bbox evaluation of such results equals
+    /// that of the same results carrying those boxes (area ranges aside: "all"-area stats compared).
+    @Test func boxEvaluationOfMaskOnlyResults() throws {
+        let (dataset, results) = try inputs()
+        let sizes = Dictionary(dataset.images.map { ($0.id, ($0.height, $0.width)) }, uniquingKeysWith: { _, b in b })
+        let masksOnly = results.filter { $0.segmentation != nil }.map {
+            COCOResult(imageID: $0.imageID, categoryID: $0.categoryID, segmentation: $0.segmentation, bbox: nil, score: $0.score)
+        }
+        let withBoxes = try masksOnly.map { r in
+            let (h, w) = sizes[r.imageID]!
+            let box = try r.segmentation!.runLengthMask(height: h, width: w).boundingBox
+            return COCOResult(imageID: r.imageID, categoryID: r.categoryID, segmentation: nil, bbox: box, score: r.score)
+        }
+        #expect(!masksOnly.isEmpty)
+        let a = try dataset.evaluate(results: masksOnly, type: .bbox), b = try dataset.evaluate(results: withBoxes, type: .bbox)
+        for i in [0, 1, 2, 6, 7, 8] { #expect(a.stats[i] == b.stats[i], "stat \(i)") }
+        let empty = [COCOResult(imageID: dataset.images[0].id, categoryID: 1, segmentation: nil, bbox: nil, score: 1)]
+        #expect(throws: SegKitError.self) { try dataset.evaluate(results: empty, type: .bbox) }
+    }
+
     @Test func unknownImagesAreRejected() throws {
         let (dataset, _) = try inputs()
         let bad = [COCOResult(imageID: 999, categoryID: 1, segmentation: nil, bbox: BoundingBox(x: 0, y: 0, width: 1, height: 1), score: 1)]
