@@ -66,6 +66,9 @@ struct TrainEntityCommand: ParsableCommand {
     @Option(help: "Checkpoint to resume from.")
     var resume: String?
 
+    @Option(help: "Start from the weights of this model (.safetensors, e.g. Models/entity-d64.safetensors) with a fresh optimiser at step 0: fine-tuning. Its architecture replaces --dimension/--widths.")
+    var initialWeights: String?
+
     @Option(help: "Random seed.")
     var seed: UInt64 = SeededGenerator.defaultSeed
 
@@ -117,6 +120,9 @@ struct TrainEntityCommand: ParsableCommand {
               validationScenes >= 1
         else { throw ValidationError("steps, batch, size, dimension, log/validation settings out of range") }
         guard parsedWidths() != nil else { throw ValidationError("--widths must be positive integers like 32,64,128,256") }
+        if resume != nil && initialWeights != nil {
+            throw ValidationError("--resume continues a checkpoint, --initial-weights starts from a model: use one of them")
+        }
     }
 
     func parsedWidths() -> [Int]? {
@@ -137,15 +143,27 @@ struct TrainEntityCommand: ParsableCommand {
             c.learningRate = learningRate
             c.network.dimension = dimension
             c.network.widths = parsedWidths()!
+            var initial: (tensors: [String: Tensor], metadata: [String: String])?
+            if let initialWeights {
+                let file = try SafeTensors.read(initialWeights)
+                c.network = try SegKitError.attributed(to: initialWeights) { () throws(SegKitError) in
+                    try EntityModelMetadata.configuration(from: file.metadata)
+                }
+                initial = file
+            }
             let (source, validationSet) = try trainingData()
             let trainer = try EntityTrainer(configuration: c, data: source)
+            if let initialWeights, let initial {
+                try SegKitError.attributed(to: initialWeights) { () throws(SegKitError) in try trainer.network.load(initial.tensors) }
+                writeLine("starting from the weights of \(initialWeights)")
+            }
             if let resume {
                 let saved = try SafeTensors.read(resume)
                 try SegKitError.attributed(to: resume) { () throws(SegKitError) in try trainer.resume(from: saved.tensors) }
                 writeLine("resumed from \(resume) at step \(trainer.step)")
             }
             let checkpointPath = String(out.dropLast(".safetensors".count)) + ".checkpoint.safetensors"
-            writeLine("training \(trainer.network.parameterCount) parameters, d = \(dimension), \(steps) steps of \(batch) × \(size)²")
+            writeLine("training \(trainer.network.parameterCount) parameters, d = \(c.network.dimension), \(steps) steps of \(batch) × \(size)²")
             var progress = Progress(total: steps - trainer.step, label: "train", quiet: quiet)
             var window = (images: 0, seconds: 0.0)
             while trainer.step < steps {

@@ -50,6 +50,14 @@ import SegKitIO
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.stdout.contains("resumed from") && resumed.stdout.contains("at step 3") && resumed.stdout.contains("step 4: loss"))
 
+        // Fine-tuning: the tiny model's weights and architecture, a fresh optimiser at step 0.
+        let tuned = try CLIRunner.run(["train", "entity", "--steps", "1", "--out", folder + "/tuned.safetensors", "--initial-weights", model,
+                                       "--validate-every", "0", "--validation-scenes", "2", "--quiet", "--size", "32", "--batch", "2"])
+        #expect(tuned.status == 0, "\(tuned.stderr)")
+        #expect(tuned.stdout.contains("starting from the weights of") && tuned.stdout.contains("d = 8"))
+        #expect(try CLIRunner.run(["train", "entity", "--steps", "1", "--out", folder + "/x.safetensors", "--initial-weights", model,
+                                   "--resume", folder + "/tiny.checkpoint.safetensors"]).status == 2)
+
         let out = folder + "/out"
         let r = try CLIRunner.run(["segment", CLIRunner.examples + "/scene.png", "-o", out, "--model", model, "--resolutions", "96,160",
                                    "--superpixels", "120", "--min-area", "16", "--features", "--quiet"])
