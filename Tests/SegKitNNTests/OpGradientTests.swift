@@ -100,6 +100,18 @@ import Testing
         }
     }
 
+    /// Backward in strips of output rows (1 row; 2 rows with a ragged last strip) has exact gradients.
+    @Test(arguments: [1, 300])
+    func convolutionGradientsInRowStrips(budget: Int) throws {
+        for g in [Conv2DGeometry(padding: 1), .init(stride: 2, padding: 1, groups: 2)] {
+            let x = randomTensor([2, 4, 5, 6], seed: 32)
+            let w = randomTensor([6, 4 / g.groups, 3, 3], seed: 33), b = randomTensor([6], seed: 34)
+            try ConvPlan.$columnBudget.withValue(budget) {
+                try checkGradients([x, w, b]) { v in try v[0].conv2d(weight: v[1], bias: v[2], geometry: g) }
+            }
+        }
+    }
+
     @Test func pointwiseConvAndSingleImage() throws {
         try checkGradients([randomTensor([1, 3, 4, 4], seed: 23), randomTensor([5, 3, 1, 1], seed: 24)]) { v in
             try v[0].conv2d(weight: v[1])

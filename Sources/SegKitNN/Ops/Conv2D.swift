@@ -110,21 +110,24 @@ struct ConvPlan: Sendable {
         }
     }
 
-    /// Adds `col` (k × pixels) back into the input gradient of image `i`, group `gi`.
-    func col2im(_ col: UnsafePointer<Float>, image i: Int, group gi: Int, into dx: UnsafeMutablePointer<Float>) {
+    /// Adds `col` (k × (rows.count · wo)) for output rows `rows` back into the input gradient of
+    /// image `i`, group `gi`.
+    func col2im(_ col: UnsafePointer<Float>, image i: Int, group gi: Int, rows: Range<Int>? = nil, into dx: UnsafeMutablePointer<Float>) {
         let s = geometry.stride, p = geometry.padding, d = geometry.dilation
+        let rows = rows ?? 0..<ho
+        let stripPixels = rows.count * wo
         var row = 0
         for ci in 0..<cg {
             let plane = dx + ((i * c) + gi * cg + ci) * h * w
             for a in 0..<kh {
                 for b in 0..<kw {
-                    let src = col + row * pixels
+                    let src = col + row * stripPixels
                     let columns = validColumns(b)
                     let offset = b * d - p
-                    for oy in 0..<ho {
+                    for oy in rows {
                         let y = oy * s - p + a * d
                         guard y >= 0 && y < h else { continue }
-                        let dst = plane + y * w + offset, line = src + oy * wo
+                        let dst = plane + y * w + offset, line = src + (oy - rows.lowerBound) * wo
                         if s == 1 {
                             for ox in columns { dst[ox] += line[ox] }
                         } else {
@@ -192,6 +195,7 @@ struct ConvPlan: Sendable {
         // Every partial weight gradient is written by sgemm (β = 0).
         var partial = [Float](unsafeUninitializedCapacity: n * weights.count) { _, count in count = n * weights.count }
         let wsize = weights.count
+        let rowsPerStrip = self.rowsPerStrip  // read here: task-locals do not reach worker threads
         x.withUnsafeBufferPointer { xp in
             weights.withUnsafeBufferPointer { wp in
                 gradient.withUnsafeBufferPointer { gp in
@@ -202,29 +206,33 @@ struct ConvPlan: Sendable {
                             let P = SendablePointer(pp.baseAddress!)
                             let par = !self.parallelImages
                             let body: @Sendable (Int) -> Void = { i in
-                                BufferPool.shared.withBuffer(self.k * self.pixels) { colPtr in
-                                    for gi in 0..<self.groups {
-                                        let g = G.base + (i * self.co + gi * self.cog) * self.pixels
-                                        // dW_g += dOut_g · colᵀ
-                                        let source: UnsafePointer<Float>
-                                        if self.pointwise { source = X.base + (i * self.c + gi * self.cg) * self.pixels } else {
-                                            self.im2col(X.base, image: i, group: gi, into: colPtr)
-                                            source = UnsafePointer(colPtr)
-                                        }
+                                for gi in 0..<self.groups {
+                                    let g = G.base + (i * self.co + gi * self.cog) * self.pixels
+                                    let dW = P.base + i * wsize + gi * self.cog * self.k
+                                    let wg = W.base + gi * self.cog * self.k
+                                    if self.pointwise {
+                                        let source = X.base + (i * self.c + gi * self.cg) * self.pixels
+                                        // dW_g = dOut_g · Xᵀ; dX_g = W_gᵀ · dOut_g.
                                         LinearAlgebra.gemm(transposeB: true, m: self.cog, n: self.k, k: self.pixels, a: g, lda: self.pixels,
-                                                           b: source, ldb: self.pixels, c: P.base + i * wsize + gi * self.cog * self.k,
-                                                           ldc: self.k, parallel: par)
-                                        // dCol = W_gᵀ · dOut_g, then back to the image.
-                                        if self.pointwise {
-                                            LinearAlgebra.gemm(transposeA: true, m: self.k, n: self.pixels, k: self.cog,
-                                                               a: W.base + gi * self.cog * self.k, lda: self.k, b: g, ldb: self.pixels,
-                                                               beta: 0, c: DX.base + (i * self.c + gi * self.cg) * self.pixels,
-                                                               ldc: self.pixels, parallel: par)
-                                        } else {
-                                            LinearAlgebra.gemm(transposeA: true, m: self.k, n: self.pixels, k: self.cog,
-                                                               a: W.base + gi * self.cog * self.k, lda: self.k, b: g, ldb: self.pixels,
-                                                               c: colPtr, ldc: self.pixels, parallel: par)
-                                            self.col2im(UnsafePointer(colPtr), image: i, group: gi, into: DX.base)
+                                                           b: source, ldb: self.pixels, c: dW, ldc: self.k, parallel: par)
+                                        LinearAlgebra.gemm(transposeA: true, m: self.k, n: self.pixels, k: self.cog, a: wg, lda: self.k,
+                                                           b: g, ldb: self.pixels, beta: 0, c: DX.base + (i * self.c + gi * self.cg) * self.pixels,
+                                                           ldc: self.pixels, parallel: par)
+                                        continue
+                                    }
+                                    // In strips of output rows (as the forward pass): dW_g += dOut_strip · col_stripᵀ,
+                                    // dCol_strip = W_gᵀ · dOut_strip added back into the image.
+                                    BufferPool.shared.withBuffer(self.k * rowsPerStrip * self.wo) { colPtr in
+                                        for start in stride(from: 0, to: self.ho, by: rowsPerStrip) {
+                                            let rows = start..<min(self.ho, start + rowsPerStrip)
+                                            let stripPixels = rows.count * self.wo
+                                            self.im2col(X.base, image: i, group: gi, rows: rows, into: colPtr)
+                                            LinearAlgebra.gemm(transposeB: true, m: self.cog, n: self.k, k: stripPixels, a: g + start * self.wo,
+                                                               lda: self.pixels, b: colPtr, ldb: stripPixels, beta: start == 0 ? 0 : 1,
+                                                               c: dW, ldc: self.k, parallel: par)
+                                            LinearAlgebra.gemm(transposeA: true, m: self.k, n: stripPixels, k: self.cog, a: wg, lda: self.k,
+                                                               b: g + start * self.wo, ldb: self.pixels, c: colPtr, ldc: stripPixels, parallel: par)
+                                            self.col2im(UnsafePointer(colPtr), image: i, group: gi, rows: rows, into: DX.base)
                                         }
                                     }
                                 }
