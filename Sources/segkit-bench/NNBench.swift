@@ -47,6 +47,25 @@ struct NNBench: ParsableCommand {
         let inference = try Stopwatch.median(repeats: repeats) {
             _ = try Autodiff.withoutGradients { () throws(SegKitError) in try model(Variable(big)) }
         }
-        print("{\"train_step\": \(step), \"last_forward\": \(forward), \"last_backward\": \(backward), \"inference\": \(inference), \"parameters\": \(model.parameterCount), \"blas\": \"\(LinearAlgebra.backendName)\", \"threads\": \(Parallel.threadCount)}")
+        // Convolution throughput against sgemm's: a 3×3, 64 → 64 convolution of 1×64×256×256 (the
+        // reference model's typical layer) and a 2048³ sgemm, both in GFLOP/s.
+        let convInput = Tensor.uniform([1, 64, 256, 256], low: -1, high: 1, &g)
+        let convWeight = Tensor.uniform([64, 64, 3, 3], low: -0.1, high: 0.1, &g)
+        let convSeconds = try Stopwatch.median(repeats: repeats) {
+            _ = try Autodiff.withoutGradients { () throws(SegKitError) in
+                try Variable(convInput).conv2d(weight: Variable(convWeight), geometry: .init(padding: 1))
+            }
+        }
+        let convGFlops = 2.0 * 64 * 64 * 9 * 256 * 256 / convSeconds / 1e9
+        let m = 2048
+        let a = [Float](repeating: 0.5, count: m * m), b = a
+        var c = [Float](repeating: 0, count: m * m)
+        let gemmSeconds = Stopwatch.median(repeats: repeats) {
+            a.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { bp in c.withUnsafeMutableBufferPointer { cp in
+                LinearAlgebra.gemm(m: m, n: m, k: m, a: ap.baseAddress!, lda: m, b: bp.baseAddress!, ldb: m, c: cp.baseAddress!, ldc: m)
+            } } }
+        }
+        let gemmGFlops = 2.0 * Double(m * m * m) / gemmSeconds / 1e9
+        print("{\"train_step\": \(step), \"last_forward\": \(forward), \"last_backward\": \(backward), \"inference\": \(inference), \"parameters\": \(model.parameterCount), \"blas\": \"\(LinearAlgebra.backendName)\", \"threads\": \(Parallel.threadCount), \"conv_gflops\": \(convGFlops), \"sgemm_gflops\": \(gemmGFlops)}")
     }
 }
