@@ -47,8 +47,7 @@ public struct COCOPanoptic: Sendable, Equatable, Decodable {
     /// Reads the JSON file.
     public static func read(_ path: String) throws(SegKitError) -> COCOPanoptic {
         let data = try FileAccess.read(path)
-        if let fast = COCOFastJSON.read(data, { $0.panoptic() }) { return fast }
-        return try SegKitError.attributed(to: path) { () throws(SegKitError) in try COCOJSON.decode(COCOPanoptic.self, from: data) }
+        return try SegKitError.attributed(to: path) { () throws(SegKitError) in try COCOPanoptic(jsonBytes: data) }
     }
 
     /// Segment ids of a panoptic PNG (R + 256·G + 256²·B).
@@ -283,5 +282,17 @@ struct IDTable {
             keys[slot] = k
             values[slot] = v
         }
+    }
+}
+
+extension COCOPanoptic {
+    /// Parses panoptic annotations from JSON bytes.
+    /// - Throws: `SegKitError.invalidData` naming the JSON path at fault.
+    public init(jsonBytes: Data) throws(SegKitError) {
+        if let fast = COCOFastJSON.read(jsonBytes, { $0.panoptic() }) {
+            self = fast
+            return
+        }
+        self = try COCOJSON.decode(COCOPanoptic.self, from: jsonBytes)
     }
 }

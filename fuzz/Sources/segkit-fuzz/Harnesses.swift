@@ -51,7 +51,7 @@ let harnesses: [Harness] = [
         _ = RunLengthMask.iou([rle], [RunLengthMask(mask)], isCrowd: [true])
         _ = RunLengthMask.merge([rle, RunLengthMask(mask)], intersect: true)
     },
-    Harness(name: "coco", summary: "COCODataset / COCOResult JSON readers, rasterising every segmentation") { bytes in
+    Harness(name: "coco", summary: "COCODataset / COCOResult / COCOPanoptic JSON readers, rasterising every segmentation") { bytes in
         let data = Data(bytes)
         if let dataset = try? COCODataset(jsonBytes: data) {
             for annotation in dataset.annotations {
@@ -61,5 +61,6 @@ let harnesses: [Harness] = [
         if let results = try? COCOResult.decodeList(jsonBytes: data) {
             for r in results { _ = try? r.segmentation?.runLengthMask(height: 48, width: 64) }
         }
+        _ = try? COCOPanoptic(jsonBytes: data)
     },
 ]
