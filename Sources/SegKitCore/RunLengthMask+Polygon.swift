@@ -19,6 +19,7 @@ extension RunLengthMask {
     /// - Complexity: O(perimeter × 5 + crossings · log crossings).
     public init(polygon: [Double], height: Int, width: Int) throws(SegKitError) {
         guard height >= 0, width >= 0 else { throw .invalidData("polygon raster size \(height)×\(width) is negative") }
+        try Self.checkRasterSize(height: height, width: width)
         guard polygon.allSatisfy({ $0.isFinite && abs($0) < 1e8 }) else {
             throw .invalidData("polygon coordinates must be finite and within ±1e8")
         }
@@ -105,6 +106,7 @@ extension RunLengthMask {
     /// empty mask.
     public init(polygons: [[Double]], height: Int, width: Int) throws(SegKitError) {
         guard height >= 0, width >= 0 else { throw .invalidData("polygon raster size \(height)×\(width) is negative") }
+        try Self.checkRasterSize(height: height, width: width)
         guard !polygons.isEmpty else {
             self.init(unchecked: height, width, [UInt32(truncatingIfNeeded: height * width)])
             return
@@ -126,5 +128,15 @@ extension RunLengthMask {
     static func truncate(_ v: Double) -> Int {
         guard v.isFinite else { return 0 }
         return Int(max(-2_147_483_648, min(2_147_483_647, v.rounded(.towardZero))))
+    }
+}
+
+extension RunLengthMask {
+    /// Rasters must fit COCO RLE's 32-bit counts: at most 2³² − 1 pixels, and no overflow.
+    static func checkRasterSize(height: Int, width: Int) throws(SegKitError) {
+        let (pixels, overflow) = height.multipliedReportingOverflow(by: width)
+        guard !overflow, pixels <= Int(UInt32.max) else {
+            throw .invalidData("polygon raster size \(height)×\(width) is too large for COCO RLE (at most 2³² − 1 pixels)")
+        }
     }
 }

@@ -14,10 +14,12 @@ public struct RunLengthMask: Sendable, Hashable {
     ///   `height × width` (pycocotools would read or write out of bounds on such input).
     public init(height: Int, width: Int, counts: [UInt32]) throws(SegKitError) {
         guard height >= 0, width >= 0 else { throw .invalidData("RLE size \(height)×\(width) is negative") }
+        let (pixels, overflow) = height.multipliedReportingOverflow(by: width)
+        guard !overflow else { throw .invalidData("RLE size \(height)×\(width) is too large") }
         var total: UInt64 = 0
         for c in counts { total += UInt64(c) }
-        guard total == UInt64(height) * UInt64(width) else {
-            throw .invalidData("RLE counts sum to \(total) but the mask has \(height)×\(width) = \(height * width) pixels")
+        guard total == UInt64(pixels) else {
+            throw .invalidData("RLE counts sum to \(total) but the mask has \(height)×\(width) = \(pixels) pixels")
         }
         self.init(unchecked: height, width, counts)
     }

@@ -96,6 +96,10 @@ import SegKitIO
         #expect(throws: SegKitError.self) { try RunLengthMask(compressed: "o", height: 1, width: 2) }  // unterminated
         #expect(throws: SegKitError.self) { try RunLengthMask(compressed: "52", height: 3, width: 3) }  // wrong total
         #expect(throws: SegKitError.self) { try RunLengthMask(compressed: "ooooooooo0", height: 3, width: 3) }  // too long
+        // A size whose pixel count overflows (found by fuzzing the COCO readers).
+        #expect(throws: SegKitError.self) { try RunLengthMask(compressed: "129", height: 6333, width: 333_333_333_333_333_334) }
+        #expect(throws: SegKitError.self) { try RunLengthMask(height: Int.max, width: 2, counts: [1]) }
+        #expect(throws: SegKitError.self) { try RunLengthMask(polygons: [[0, 0, 5, 0, 5, 5]], height: 1 << 40, width: 1 << 40) }
         // Coordinates far outside any image would walk an unbounded outline: refused, not allocated.
         #expect(throws: SegKitError.self) { try RunLengthMask(polygons: [[0, 0, 3e9, 0, 3e9, 3e9]], height: 4, width: 4) }
     }
