@@ -218,6 +218,21 @@ public enum AgglomerativeMerging {
             return max(a1, b1) < max(a2, b2)
         }
 
+        /// The nearest and second-nearest neighbours of one cluster among those offered, ties
+        /// broken as ``less(_:_:_:_:_:_:)`` breaks them (by the pair's smaller, then larger id).
+        struct NearestTwo {
+            var bestD = Double.infinity, best = -1, secondD = Double.infinity, second = -1
+
+            mutating func offer(_ distance: Double, _ y: Int, to c: Int) {
+                if best < 0 || MergeState.less(distance, c, y, bestD, c, best) {
+                    (secondD, second) = (bestD, best)
+                    (bestD, best) = (distance, y)
+                } else if second < 0 || MergeState.less(distance, c, y, secondD, c, second) {
+                    (secondD, second) = (distance, y)
+                }
+            }
+        }
+
         /// Resolves and de-duplicates cluster c's adjacency list (computing the linkage only to
         /// neighbours that changed since it was cached), then finds its nearest neighbour.
         mutating func rescan(_ c: Int) {
@@ -225,7 +240,7 @@ public enum AgglomerativeMerging {
             var list: [Neighbour] = []
             swap(&list, &lists[c])
             var kept = 0
-            var bestD = Double.infinity, best = -1, secondD = Double.infinity, second = -1
+            var nearest = NearestTwo()
             for k in 0..<list.count {
                 let entry = list[k]
                 let y = find(Int(entry.id))
@@ -234,24 +249,21 @@ public enum AgglomerativeMerging {
                 let dist = y == Int(entry.id) && !entry.distance.isNaN ? entry.distance : linkage(c, y)
                 list[kept] = Neighbour(id: Int32(y), distance: dist)
                 kept += 1
-                if best < 0 || Self.less(dist, c, y, bestD, c, best) {
-                    secondD = bestD
-                    second = best
-                    bestD = dist
-                    best = y
-                } else if second < 0 || Self.less(dist, c, y, secondD, c, second) {
-                    secondD = dist
-                    second = y
-                }
+                nearest.offer(dist, y, to: c)
             }
             list.removeLast(list.count - kept)
             // Stamps are per-owner ids; reset the ones set here so later scans by other owners work.
             for k in 0..<kept { stamp[Int(list[k].id)] = -1 }
             swap(&list, &lists[c])
-            bestNeighbour[c] = Int32(best)
-            bestDistance[c] = bestD
-            secondNeighbour[c] = second >= 0 ? Int32(second) : Self.none
-            secondDistance[c] = secondD
+            record(nearest, for: c)
+        }
+
+        /// Stores a cluster's nearest and second-nearest neighbours.
+        mutating func record(_ nearest: NearestTwo, for c: Int) {
+            bestNeighbour[c] = Int32(nearest.best)
+            bestDistance[c] = nearest.bestD
+            secondNeighbour[c] = nearest.second >= 0 ? Int32(nearest.second) : Self.none
+            secondDistance[c] = nearest.secondD
         }
 
         mutating func run() -> [Merge] {
@@ -286,19 +298,11 @@ public enum AgglomerativeMerging {
                 }
                 for y in around { stamp[Int(y.id)] = -1 }
                 lists[id] = around
-                var bestD = Double.infinity, best = -1, secondD = Double.infinity, second = -1
+                var nearest = NearestTwo()
                 var changed: [Int32] = []
                 for entry in around {
                     let y = Int(entry.id), dist = entry.distance
-                    if best < 0 || Self.less(dist, y, id, bestD, best, id) {
-                        secondD = bestD
-                        second = best
-                        bestD = dist
-                        best = y
-                    } else if second < 0 || Self.less(dist, y, id, secondD, second, id) {
-                        secondD = dist
-                        second = y
-                    }
+                    nearest.offer(dist, y, to: id)
                     let p1 = Int(bestNeighbour[y]), p2 = Int(secondNeighbour[y])
                     let p2Known = p2 != Int(Self.unknown) && p2 != a && p2 != b
                     if p1 == a || p1 == b {
@@ -341,10 +345,7 @@ public enum AgglomerativeMerging {
                     }
                     changed.append(Int32(y))
                 }
-                bestNeighbour[id] = Int32(best)
-                bestDistance[id] = bestD
-                secondNeighbour[id] = second >= 0 ? Int32(second) : Self.none
-                secondDistance[id] = secondD
+                record(nearest, for: id)
                 // Heap membership (reciprocal pairs) can only change around these clusters.
                 for y in changed {
                     fix(Int(y))
@@ -352,7 +353,7 @@ public enum AgglomerativeMerging {
                     if m >= 0 { fix(m) }
                 }
                 fix(id)
-                if best >= 0 { fix(best) }
+                if nearest.best >= 0 { fix(nearest.best) }
                 merges.append(Merge(a: a, b: b, distance: reported(joined)))
             }
             return merges
