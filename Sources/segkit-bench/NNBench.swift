@@ -14,6 +14,8 @@ struct NNBench: ParsableCommand {
     var weights: String?
     @Option(help: "Cross-check mode: write weights (unless --weights), input, output and all parameter gradients of mean(output²) for a [2, 3, 32, 32] input to this folder, then stop.")
     var check: String?
+    @Option(help: "Memory mode: run only inference on one 1×3×N×N input (N = this value) once and print /proc/self/status (peak memory, Linux), then stop; 0 loads the model and stops (the baseline).")
+    var inferenceOnly: Int?
 
     func run() throws {
         let model = EncoderDecoder()
@@ -29,6 +31,16 @@ struct NNBench: ParsableCommand {
             for (name, p) in model.namedParameters { tensors["grad." + name] = p.gradient! }
             try SafeTensors.write(tensors, to: check + "/results.safetensors")
             print("{\"loss\": \(loss.value.scalar)}")
+            return
+        }
+        if let inferenceOnly {
+            var g = SeededGenerator(seed: 1)
+            if inferenceOnly > 0 {
+                let big = Tensor.uniform([1, 3, inferenceOnly, inferenceOnly], low: 0, high: 1, &g)
+                _ = try Autodiff.withoutGradients { () throws(SegKitError) in try model(Variable(big)) }
+            }
+            // Linux: the caller reads VmHWM (this process's peak resident memory) from here.
+            if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) { print(status) }
             return
         }
         var g = SeededGenerator(seed: 1)
