@@ -36,11 +36,13 @@ let package = Package(
         .target(name: "CSegKitBLAS", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         // libpng's full API behind setjmp-based error handling (Swift cannot catch longjmp).
         .target(name: "CSegKitPNG", dependencies: ["CPNG"]),
+        // Hot loops with an AVX2 version chosen at run time (see CSegKitKernels.h).
+        .target(name: "CSegKitKernels"),
 
         // Libraries (module boundaries: see DESIGN.md).
         .target(
             name: "SegKitCore",
-            dependencies: [.target(name: "CSegKitBLAS", condition: linuxOnly)],
+            dependencies: [.target(name: "CSegKitBLAS", condition: linuxOnly), "CSegKitKernels"],
             swiftSettings: tuning,
             linkerSettings: [.linkedFramework("Accelerate", .when(platforms: applePlatforms))]),
         .target(name: "SegKitClustering", dependencies: ["SegKitCore"], swiftSettings: tuning),
@@ -49,7 +51,7 @@ let package = Package(
         .target(name: "SegKitEvaluation", dependencies: ["SegKitCore"], swiftSettings: tuning),
         .target(
             name: "SegKitSegmenters",
-            dependencies: ["SegKitCore", "SegKitClustering", "SegKitRefinement", "SegKitNN"],
+            dependencies: ["SegKitCore", "SegKitClustering", "SegKitRefinement", "SegKitNN", "CSegKitKernels"],
             swiftSettings: tuning),
         .target(name: "SegKitIO", dependencies: ["SegKitCore", "SegKitNN", "SegKitEvaluation", "CSegKitPNG", "CTurboJPEG"], swiftSettings: tuning),
         .target(

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CSegKitKernels
 
 /// Colour-space conversions between sRGB, linear RGB and CIELAB (D65 white, 2° observer).
 ///
@@ -48,7 +49,22 @@ public enum ColorSpace {
 
     @inlinable
     static func labF(_ t: Float) -> Float {
-        t > 216 / 24389 ? cbrtf(t) : (24389 / 27 * t + 16) / 116
+        t > 216 / 24389 ? cubeRoot(t) : (24389 / 27 * t + 16) / 116
+    }
+
+    /// ∛t for t > 0, within an ulp of `cbrtf` and several times faster, without a division: a
+    /// bit-level guess of t^(−1/3) (≈ 3.4 % off), four Newton steps y ← y (4 − t y³) / 3 in Double
+    /// (quadratic convergence: 3.4e-2 → 2e-3 → 1e-5 → 2e-10 → Double rounding), then t · y² rounded
+    /// to Float. CSegKitKernels' `sk_srgb_to_lab` performs the same operations. For t > 0 (labF
+    /// passes t > 216/24389); infinity and NaN go to `cbrtf`.
+    @inlinable
+    static func cubeRoot(_ t: Float) -> Float {
+        guard t.isFinite else { return cbrtf(t) }
+        let guess = Float(bitPattern: 1_419_916_118 &- t.bitPattern / 3)
+        var y = Double(guess)
+        let a = Double(t)
+        for _ in 0..<4 { y = y * (4 - a * y * y * y) * (1.0 / 3.0) }
+        return Float(a * y * y)
     }
 
     @inlinable
@@ -76,11 +92,25 @@ public enum ColorSpace {
     public static func srgbToLab(_ image: Image<Float>) throws(SegKitError) -> Image<Float> {
         let rgb = image.channels <= 2 ? image.rgb() : image
         try requireRGB(rgb)
-        return mapRGB(rgb) { r, g, b in
-            let lab = linearRGBToLab(srgbToLinear(r), srgbToLinear(g), srgbToLinear(b))
-            return (lab.l, lab.a, lab.b)
+        var out = rgb
+        let n = rgb.pixelCount
+        // CSegKitKernels' sk_srgb_to_lab: the per-pixel functions above, vectorised (and with
+        // 8-bit samples looked up in a table filled by srgbToLinear itself): the same results.
+        linearOf8Bit.withUnsafeBufferPointer { table in
+            out.data.withUnsafeMutableBufferPointer { buffer in
+                let p = SendablePointer(buffer.baseAddress!), lut = SendableConstPointer(table.baseAddress!)
+                Parallel.forEachChunk(count: n, chunkSize: 16_384) { _, range in
+                    let start = p.base + range.lowerBound
+                    sk_srgb_to_lab(start, start + n, start + 2 * n, start, start + n, start + 2 * n,
+                                   Int64(range.count), lut.base)
+                }
+            }
         }
+        return out
     }
+
+    /// srgbToLinear of the 256 8-bit sample values.
+    static let linearOf8Bit: [Float] = (0...255).map { srgbToLinear(UInt8($0).normalizedFloat) }
 
     /// CIELAB image → sRGB image, clamped to [0, 1] (alpha copied).
     public static func labToSRGB(_ image: Image<Float>) throws(SegKitError) -> Image<Float> {

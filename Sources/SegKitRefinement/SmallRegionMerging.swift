@@ -1,72 +1,194 @@
 /// Removes small regions by merging each into its most similar neighbour.
 public enum SmallRegionMerging {
-    /// Regions smaller than `minimumSize` pixels are merged, smallest first, into the adjacent
-    /// region whose mean feature is closest (Euclidean); means are updated after each merge.
-    /// Regions with no neighbour stay. Void stays void. The result's labels are contiguous from
-    /// 0 in row-major order of first pixel.
+    /// Regions smaller than `minimumSize` pixels are merged, smallest first, into the 4-adjacent
+    /// region whose mean feature is closest (Euclidean; ties to the lower label); means and sizes
+    /// are updated after each merge, and a region that is still small after absorbing another is
+    /// visited again at its new size. Regions with no neighbour stay. Void stays void. The
+    /// result's labels are contiguous from 0 in row-major order of first pixel.
+    ///
+    /// Only small regions keep neighbour lists (runs of boundary pixels, spliced in O(1) on a
+    /// merge), and a bucket queue over sizes orders them, so a map shattered into hundreds of
+    /// thousands of pieces (SLIC on a noisy image) is cleaned in a few passes over the pixels.
     /// - Throws: `SegKitError` when sizes differ or `minimumSize` < 1.
-    /// - Complexity: O(pixels · D + R log R · degree).
+    /// - Complexity: O(pixels · D) plus, per merge, O(boundary length of the merged region · D).
     public static func merge(_ labels: LabelMap, features: Image<Float>, minimumSize: Int) throws(SegKitError) -> LabelMap {
         guard minimumSize >= 1 else { throw .invalidArgument("minimum region size must be at least 1") }
-        let compact = labels.relabeledContiguously().map
-        let graph = try RegionAdjacencyGraph(labels: compact, features: features)
-        let r = graph.regionCount, d = graph.featureSums.dimension
-        var parent = Array(0..<r)
-        var size = graph.sizes.map(Double.init)
-        var sums = graph.featureSums.values.map(Double.init)  // r × d, row-major
-        var neighbours = graph.neighbours.map(Set.init)
-        var queue = (0..<r).filter { graph.sizes[$0] < minimumSize }
-        queue.sort { (graph.sizes[$0], $0) < (graph.sizes[$1], $1) }
-        var head = 0
-        while head < queue.count {
-            let region = queue[head]
-            head += 1
-            let root = find(&parent, region)
-            guard root == region, size[root] < Double(minimumSize) else { continue }
-            var candidates: [Int] = []
-            for other in neighbours[root] {
-                let o = find(&parent, other)
-                if o != root { candidates.append(o) }
-            }
-            guard !candidates.isEmpty else { continue }
-            func distance(_ other: Int) -> Double {
-                var s = 0.0
-                for c in 0..<d {
-                    let t = sums[root * d + c] / size[root] - sums[other * d + c] / size[other]
-                    s += t * t
+        try labels.requireSize(width: features.width, height: features.height, of: "the feature image")
+        let compact = labels.isContiguous ? labels : labels.relabeledContiguously().map
+        let r = compact.segmentCount, d = features.channels, n = compact.pixelCount
+        var size = [Int](repeating: 0, count: r)
+        var sums = [Double](repeating: 0, count: r * d)  // r × d, row-major
+        compact.labels.withUnsafeBufferPointer { L in
+            for i in 0..<n where L[i] >= 0 { size[Int(L[i])] += 1 }
+            features.data.withUnsafeBufferPointer { F in
+                sums.withUnsafeMutableBufferPointer { S in
+                    for c in 0..<d {
+                        let plane = F.baseAddress! + c * n
+                        for i in 0..<n where L[i] >= 0 { S[Int(L[i]) * d + c] += Double(plane[i]) }
+                    }
                 }
-                return s
-            }
-            let target = candidates.min { (distance($0), $0) < (distance($1), $1) }!
-            parent[root] = target
-            size[target] += size[root]
-            for c in 0..<d { sums[target * d + c] += sums[root * d + c] }
-            var merged = neighbours[target]
-            for other in neighbours[root] { merged.insert(find(&parent, other)) }
-            merged.remove(target)
-            merged.remove(root)
-            neighbours[target] = merged
-            neighbours[root] = []
-            if size[target] < Double(minimumSize) {
-                // Still small: revisit in size order.
-                var index = head
-                while index < queue.count && !(size[find(&parent, queue[index])] > size[target]) { index += 1 }
-                queue.insert(target, at: index)
             }
         }
-        let roots = (0..<r).map { find(&parent, $0) }
+        guard size.contains(where: { $0 < minimumSize }) else { return compact }
+        let adjacency = SmallRegionAdjacency(labels: compact, isSmall: size.map { $0 < minimumSize })
+        // Per-region state in one record (one cache line holds four regions): union–find parent,
+        // size, the region whose candidate list last took it, and the last run of its chain.
+        var regions = (0..<r).map { RegionState(parent: Int32($0), size: Int32(size[$0]), seen: -1, tail: Int32($0)) }
+        // Neighbour lists as chains of runs of `entries`: run k is entries[runStart[k]..<runEnd[k]],
+        // chains link runs through `runNext`; region k's chain starts at its boundary run k. A
+        // processed region leaves one run with its distinct neighbours, spliced onto the target's
+        // chain when the target is still small (else never read again).
+        var entries = adjacency.entries
+        var runStart = adjacency.start.dropLast().map(Int32.init), runEnd = adjacency.start.dropFirst().map(Int32.init)
+        var runNext = [Int32](repeating: -1, count: r)
+        // Monotone bucket queue by size: a merged region is larger than the one just taken, so the
+        // smallest non-empty bucket never moves back. Buckets are first in, first out: ties go by
+        // label, and a region still small after a merge goes after its equals.
+        var buckets = [[Int32]](repeating: [], count: min(minimumSize, n + 1))
+        for region in 0..<r where size[region] < minimumSize { buckets[size[region]].append(Int32(region)) }
+        var candidates = [Int32](repeating: 0, count: 64)
+        let minimum = Int32(clamping: minimumSize)
+        for bucket in buckets.indices {
+            // A merge only queues into larger buckets, so this one is complete.
+            let queued = buckets[bucket]
+            buckets[bucket] = []
+            for root32 in queued {
+                let root = Int(root32)
+                // Skip entries of regions merged away or grown since they were queued.
+                guard regions[root].parent == root32, Int(regions[root].size) == bucket else { continue }
+                var count = 0
+                regions.withUnsafeMutableBufferPointer { R in
+                    var run = root
+                    while run >= 0 {
+                        for e in Int(runStart[run])..<Int(runEnd[run]) {
+                            let o = find(R, Int(entries[e]))
+                            if o != root && R[o].seen != root32 {
+                                R[o].seen = root32
+                                if count == candidates.count { candidates.append(contentsOf: candidates) }
+                                candidates[count] = Int32(o)
+                                count += 1
+                            }
+                        }
+                        run = Int(runNext[run])
+                    }
+                }
+                guard count > 0 else { continue }
+                var target = -1, best = Double.infinity
+                sums.withUnsafeBufferPointer { S in
+                    let rootSize = Double(regions[root].size), own = S.baseAddress! + root * d
+                    for k in 0..<count {
+                        let o = Int(candidates[k])
+                        let otherSize = Double(regions[o].size), other = S.baseAddress! + o * d
+                        var s = 0.0
+                        for c in 0..<d {
+                            let t = own[c] / rootSize - other[c] / otherSize
+                            s += t * t
+                        }
+                        if s < best || (s == best && o < target) { best = s; target = o }
+                    }
+                }
+                regions[root].parent = Int32(target)
+                regions[target].size += regions[root].size
+                for c in 0..<d { sums[target * d + c] += sums[root * d + c] }
+                guard regions[target].size < minimum else { continue }
+                runStart.append(Int32(entries.count))
+                for k in 0..<count where Int(candidates[k]) != target { entries.append(candidates[k]) }
+                runEnd.append(Int32(entries.count))
+                runNext.append(-1)
+                let run = Int32(runStart.count - 1)
+                runNext[Int(regions[target].tail)] = run
+                regions[target].tail = run
+                buckets[Int(regions[target].size)].append(Int32(target))
+            }
+        }
         var out = compact
-        for i in out.labels.indices where out.labels[i] >= 0 { out.labels[i] = Int32(roots[Int(out.labels[i])]) }
-        return out.relabeledContiguously().map
+        var names = [Int32](repeating: -1, count: r)
+        var count: Int32 = 0
+        out.labels.withUnsafeMutableBufferPointer { L in
+            regions.withUnsafeMutableBufferPointer { P in
+            for i in 0..<n where L[i] >= 0 {
+                let root = find(P, Int(L[i]))
+                if names[root] < 0 { names[root] = count; count += 1 }
+                L[i] = names[root]
+            }
+            }
+        }
+        return out
     }
 
     /// Root of `x` in the union–find forest, halving the path on the way.
-    static func find(_ parent: inout [Int], _ x: Int) -> Int {
+    @inline(__always)
+    static func find(_ regions: UnsafeMutableBufferPointer<RegionState>, _ x: Int) -> Int {
         var x = x
-        while parent[x] != x {
-            parent[x] = parent[parent[x]]
-            x = parent[x]
+        while Int(regions[x].parent) != x {
+            regions[x].parent = regions[Int(regions[x].parent)].parent
+            x = Int(regions[x].parent)
         }
         return x
+    }
+}
+
+/// A region's union–find and queue state during ``SmallRegionMerging/merge(_:features:minimumSize:)``.
+struct RegionState {
+    var parent: Int32
+    var size: Int32
+    var seen: Int32
+    var tail: Int32
+}
+
+/// The 4-neighbours of the small regions of a contiguous label map, as one list per region
+/// (compressed rows; a neighbour appears once per shared boundary run, large regions' lists are
+/// empty).
+struct SmallRegionAdjacency {
+    /// Region k's neighbours are entries[start[k]..<start[k + 1]].
+    var start: [Int]
+    var entries: [Int32]
+
+    init(labels map: LabelMap, isSmall: [Bool]) {
+        let r = isSmall.count, w = map.width, h = map.height
+        start = [Int](repeating: 0, count: r + 1)
+        entries = []
+        var counts = [Int](repeating: 0, count: r + 1)
+        map.labels.withUnsafeBufferPointer { L in
+            // Pass 1 counts, pass 2 fills; both visit each boundary pair (right and down neighbour)
+            // and skip a pair equal to the previous one on the row (the same run of boundary).
+            func visit(_ body: (Int, Int32) -> Void) {
+                for y in 0..<h {
+                    let row = y * w
+                    var lastA: Int32 = -2, lastB: Int32 = -2, lastDownA: Int32 = -2, lastDownB: Int32 = -2
+                    for x in 0..<w {
+                        let a = L[row + x]
+                        guard a >= 0 else { continue }
+                        if x + 1 < w {
+                            let b = L[row + x + 1]
+                            if b >= 0 && b != a && !(a == lastA && b == lastB) {
+                                lastA = a; lastB = b
+                                if isSmall[Int(a)] { body(Int(a), b) }
+                                if isSmall[Int(b)] { body(Int(b), a) }
+                            }
+                        }
+                        if y + 1 < h {
+                            let b = L[row + w + x]
+                            if b >= 0 && b != a && !(a == lastDownA && b == lastDownB) {
+                                lastDownA = a; lastDownB = b
+                                if isSmall[Int(a)] { body(Int(a), b) }
+                                if isSmall[Int(b)] { body(Int(b), a) }
+                            }
+                        }
+                    }
+                }
+            }
+            visit { a, _ in counts[a + 1] += 1 }
+            for k in 0..<r { counts[k + 1] += counts[k] }
+            start = counts
+            var fill = counts
+            entries = [Int32](repeating: 0, count: counts[r])
+            entries.withUnsafeMutableBufferPointer { E in
+                visit { a, b in
+                    E[fill[a]] = b
+                    fill[a] += 1
+                }
+            }
+        }
     }
 }

@@ -1,3 +1,5 @@
+import CSegKitKernels
+
 extension SuperpixelState {
     /// SLIC's hard E-step for one block of rows: every pixel goes to the nearest centre of its own
     /// and the 8 neighbouring grid cells under D² = ‖f − f_c‖² + spatial · ‖p − p_c‖², and its
@@ -61,103 +63,26 @@ extension SuperpixelState {
     }
 
     /// ``assignNearest(rows:width:height:channels:gridColumns:gridRows:stepY:spatial:features:centers:centerX:centerY:columnCells:labels:sums:)``
-    /// for three channels (CIELAB), with the same arithmetic per candidate and the same choice.
-    ///
-    /// For each grid cell of the current grid row, the 9 candidate centres are laid out as 8 SIMD
-    /// lanes plus one (missing neighbours at the image border get an infinite feature, so they are
-    /// never nearest); a pixel's 9 distances are computed at once and the first minimum in
-    /// candidate order is kept. The chosen centre's running sums stay in registers while
-    /// consecutive pixels share it.
+    /// for three channels (CIELAB), with the same arithmetic per candidate and the same choice:
+    /// `sk_slic_assign3` in CSegKitKernels, vectorised across the pixels of a grid cell (which
+    /// share their 9 candidates), with an AVX2 version chosen at run time.
     static func assignNearest3(rows: Range<Int>, width w: Int, height h: Int,
                                gridColumns cols: Int, gridRows rws: Int, stepY sy: Float, spatial: Float,
                                features F: UnsafePointer<Float>, centers CF: UnsafePointer<Float>,
                                centerX CX: UnsafePointer<Float>, centerY CY: UnsafePointer<Float>,
                                columnCells: UnsafePointer<Int32>, labels L: UnsafeMutablePointer<Int32>,
                                sums: UnsafeMutablePointer<Double>) {
-        let plane = w * h, entry = 48  // per grid column: f0, f1, f2, x, y as 8 lanes each, then the 9th candidate
-        let table = UnsafeMutablePointer<Float>.allocate(capacity: cols * entry)
-        let ids = UnsafeMutablePointer<Int32>.allocate(capacity: cols * 9)
-        defer { table.deallocate(); ids.deallocate() }
-        let laneIndex = SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7)
-        var tableRow = -1
-        for y in rows {
-            let gy = min(rws - 1, Int(Float(y) / sy))
-            if gy != tableRow {
-                tableRow = gy
-                for gx in 0..<cols {
-                    let t = table + gx * entry
-                    var lane = 0
-                    for dy in -1...1 {
-                        for dx in -1...1 {
-                            let cy = gy + dy, cx = gx + dx
-                            // Lanes 0–7: t[lane + 8·field]; the 9th candidate: t[40 + field].
-                            let slot = lane < 8 ? t + lane : t + 40
-                            let step = lane < 8 ? 8 : 1
-                            if cy >= 0 && cy < rws && cx >= 0 && cx < cols {
-                                let c = cy * cols + cx
-                                slot[0] = CF[3 * c]; slot[step] = CF[3 * c + 1]; slot[2 * step] = CF[3 * c + 2]
-                                slot[3 * step] = CX[c]; slot[4 * step] = CY[c]
-                                ids[gx * 9 + lane] = Int32(c)
-                            } else {
-                                slot[0] = .infinity; slot[step] = 0; slot[2 * step] = 0; slot[3 * step] = 0; slot[4 * step] = 0
-                                ids[gx * 9 + lane] = -1
-                            }
-                            lane += 1
-                        }
-                    }
-                }
-            }
-            let fy = Float(y), row = y * w
-            var current = -1
-            var s0 = 0.0, s1 = 0.0, s2 = 0.0, sx = 0.0, syy = 0.0, n = 0.0
-            for x in 0..<w {
-                let gx = Int(columnCells[x]), t = UnsafeRawPointer(table + gx * entry), ninth = table + gx * entry + 40
-                let i = row + x, fx = Float(x)
-                let f0 = F[i], f1 = F[plane + i], f2 = F[2 * plane + i]
-                var u = SIMD8(repeating: f0) - t.loadUnaligned(as: SIMD8<Float>.self)
-                var d = u * u
-                u = SIMD8(repeating: f1) - t.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
-                d += u * u
-                u = SIMD8(repeating: f2) - t.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self)
-                d += u * u
-                let ex = SIMD8(repeating: fx) - t.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self)
-                let ey = SIMD8(repeating: fy) - t.loadUnaligned(fromByteOffset: 128, as: SIMD8<Float>.self)
-                d += spatial * (ex * ex + ey * ey)
-                let t0 = f0 - ninth[0], t1 = f1 - ninth[1], t2 = f2 - ninth[2]
-                var d9: Float = t0 * t0
-                d9 += t1 * t1
-                d9 += t2 * t2
-                let ex9 = fx - ninth[3], ey9 = fy - ninth[4]
-                d9 += spatial * (ex9 * ex9 + ey9 * ey9)
-                let m = smallest(d)
-                let lane = d9 < m ? 8 : Int(smallest(laneIndex.replacing(with: 8, where: d .!= SIMD8(repeating: m))))
-                let best = Int(ids[gx * 9 + lane])
-                L[i] = Int32(best)
-                if best != current {
-                    if current >= 0 {
-                        let o = sums + current * 6
-                        o[0] = s0; o[1] = s1; o[2] = s2; o[3] = sx; o[4] = syy; o[5] = n
-                    }
-                    current = best
-                    let o = sums + best * 6
-                    s0 = o[0]; s1 = o[1]; s2 = o[2]; sx = o[3]; syy = o[4]; n = o[5]
-                }
-                s0 += Double(f0); s1 += Double(f1); s2 += Double(f2)
-                sx += Double(x); syy += Double(y); n += 1
-            }
-            if current >= 0 {
-                let o = sums + current * 6
-                o[0] = s0; o[1] = s1; o[2] = s2; o[3] = sx; o[4] = syy; o[5] = n
-            }
-        }
+        sk_slic_assign3(Int64(rows.lowerBound), Int64(rows.upperBound), Int64(w), Int64(h), Int64(cols), Int64(rws),
+                        sy, spatial, F, CF, CX, CY, columnCells, L, sums)
     }
+}
 
-    /// The smallest lane, as a tree of pairwise minima (the generic `SIMD.min()` and
-    /// `pointwiseMin` are not inlined and were a third of the E-step).
-    @inline(__always)
-    static func smallest(_ v: SIMD8<Float>) -> Float {
-        let four = v.lowHalf.replacing(with: v.highHalf, where: v.highHalf .< v.lowHalf)
-        let two = four.lowHalf.replacing(with: four.highHalf, where: four.highHalf .< four.lowHalf)
-        return two[1] < two[0] ? two[1] : two[0]
+extension Superpixels {
+    /// Runs `body` with CSegKitKernels' AVX2 versions forbidden (the portable versions run),
+    /// then restores the setting. Both give identical labels; tests compare them.
+    static func withPortableKernels<T>(_ body: () throws -> T) rethrows -> T {
+        let previous = sk_kernels_allow_avx2(0)
+        defer { _ = sk_kernels_allow_avx2(previous) }
+        return try body()
     }
 }

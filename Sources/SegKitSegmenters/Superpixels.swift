@@ -13,7 +13,9 @@ import SegKitRefinement
 /// the centres of its own and the 8 neighbouring grid cells — the 2S × 2S search windows of SLIC
 /// — under D² = ‖f − f_c‖² + (m / S)² ‖p − p_c‖² (m = compactness, S = grid step), then moves
 /// centres to the means of their pixels. With soft assignment, the E-step is a softmax of −D²/τ
-/// over those candidates and centres are probability-weighted means (ClustSeg Eq. 3–4). Finally
+/// over those candidates and centres are probability-weighted means (ClustSeg Eq. 3–4). Labels
+/// are those of the last E-step (each pixel's nearest candidate; the centres' final move does not
+/// relabel, as in SLIC). Finally
 /// every superpixel is made one 4-connected piece: pieces become regions of their own and regions
 /// smaller than a quarter of the average superpixel merge into their most similar neighbour.
 public enum Superpixels {
@@ -57,7 +59,8 @@ public enum Superpixels {
     /// - Complexity: O(iterations × pixels × 9 × channels).
     public static func segment(image: Image<Float>, configuration: Configuration = .init()) throws(SegKitError) -> LabelMap {
         guard image.channels <= 4 else { throw .invalidArgument("superpixels of a picture need 1–4 channels; use segment(features:) for feature maps") }
-        return try segment(features: ColorSpace.srgbToLab(image).selecting(channels: [0, 1, 2]), configuration: configuration)
+        let lab = try ColorSpace.srgbToLab(image)
+        return try segment(features: lab.channels == 3 ? lab : lab.selecting(channels: [0, 1, 2]), configuration: configuration)
     }
 
     /// Superpixels of any per-pixel feature map (Lab, learned embeddings, …).
@@ -70,7 +73,6 @@ public enum Superpixels {
             let moved = state.iterate(compactness: c.compactness, assignment: c.assignment)
             if let threshold = c.convergence, moved < threshold { break }
         }
-        state.assignHard(compactness: c.compactness)
         let raw = try! LabelMap(width: features.width, height: features.height, labels: state.labels)
         let pieces = ConnectedComponents.label(raw, connectivity: .four)
         let average = Float(features.pixelCount) / Float(state.centerCount)
@@ -262,12 +264,5 @@ struct SuperpixelState {
             centerY[c] = ny
         }
         return moved / Float(k)
-    }
-
-    /// Final hard assignment to the current centres.
-    mutating func assignHard(compactness: Float) {
-        let saved = (centerFeatures, centerX, centerY)
-        _ = iterate(compactness: compactness, assignment: .hard)
-        (centerFeatures, centerX, centerY) = saved
     }
 }

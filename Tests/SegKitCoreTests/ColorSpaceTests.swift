@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import SegKitCore
 
@@ -34,6 +35,33 @@ import Testing
     @Test func transferFunctionKnots() {
         #expect(abs(ColorSpace.srgbToLinear(0.04045) - 0.04045 / 12.92) < 1e-7)
         #expect(abs(ColorSpace.srgbToLinear(0.5) - 0.214_041) < 1e-5)
+    }
+
+    /// The fast cube root against the correctly rounded Double one, over labF's domain and beyond
+    /// (out-of-gamut XYZ above 1), within one ulp; non-finite input behaves like cbrtf.
+    @Test func cubeRootWithinOneUlp() {
+        var rng = SeededGenerator(seed: 5)
+        var samples: [Float] = [216 / 24389, 1e-3, 0.5, 1, 8, 27, 1e6, .greatestFiniteMagnitude]
+        for _ in 0..<100_000 { samples.append(Float(216.0 / 24389.0) + rng.nextFloat() * 2) }
+        for _ in 0..<10_000 { samples.append(powf(10, rng.nextFloat() * 30 - 10)) }
+        for t in samples {
+            let exact = Float(cbrt(Double(t)))
+            #expect(abs(ColorSpace.cubeRoot(t) - exact) <= exact.ulp, "∛\(t): \(ColorSpace.cubeRoot(t)) vs \(exact)")
+        }
+        #expect(ColorSpace.cubeRoot(.infinity) == .infinity)
+        #expect(ColorSpace.cubeRoot(.nan).isNaN)
+    }
+
+    /// 8-bit samples take the table in srgbToLab; the result equals the per-pixel formula.
+    @Test func eightBitSamplesMatchTheFormula() throws {
+        let values = (0...255).map { UInt8($0).normalizedFloat }
+        let image = try Image<Float>(width: 256, height: 1, channels: 3, data: values + values.reversed() + values)
+        let lab = try ColorSpace.srgbToLab(image)
+        for x in 0..<256 {
+            let r = image.data[x], g = image.data[256 + x], b = image.data[512 + x]
+            let direct = ColorSpace.linearRGBToLab(ColorSpace.srgbToLinear(r), ColorSpace.srgbToLinear(g), ColorSpace.srgbToLinear(b))
+            #expect(lab.data[x] == direct.l && lab.data[256 + x] == direct.a && lab.data[512 + x] == direct.b)
+        }
     }
 
     @Test func wrongChannelCountIsAnError() {

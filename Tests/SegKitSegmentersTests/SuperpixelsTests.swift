@@ -48,20 +48,24 @@ import _TestSupport
         #expect(Clusters.adjustedRandIndex(fromFeatures.labels, truth.labels) == 1)
     }
 
-    @Test func labKernelAgreesWithTheGeneralKernel() throws {
-        // Three channels take the SIMD E-step; a fourth, all-zero channel adds exactly 0 to every
-        // distance and sends the same map through the general E-step: labels must be identical.
-        var image = Synthetic.smoothImage(width: 150, height: 110, seed: 3)
+    /// Three channels take the C E-step (AVX2 or portable); a fourth, all-zero channel adds exactly
+    /// 0 to every distance and sends the same map through the general Swift E-step: labels must be
+    /// identical. Widths below 8 and not a multiple of 8 exercise the kernel's partial groups.
+    @Test(arguments: [(150, 110), (13, 40), (5, 30), (97, 61)])
+    func labKernelAgreesWithTheGeneralKernel(width: Int, height: Int) throws {
+        var image = Synthetic.smoothImage(width: width, height: height, seed: 3)
         var g = SeededGenerator(seed: 4)
         for i in image.data.indices { image.data[i] = min(1, max(0, image.data[i] + 0.05 * g.nextNormal())) }
         let lab = try ColorSpace.srgbToLab(image)
         var padded = Image<Float>(width: lab.width, height: lab.height, channels: 4)
         padded.data.replaceSubrange(0..<(3 * lab.pixelCount), with: lab.data)
-        for k in [20, 150] {
+        for k in [3, 20, 150] {
             let c = Superpixels.Configuration(segmentCount: k)
             let fast = try Superpixels.segment(features: lab, configuration: c)
+            let portable = try Superpixels.withPortableKernels { try Superpixels.segment(features: lab, configuration: c) }
             let general = try Superpixels.segment(features: padded, configuration: c)
             #expect(fast == general, "k=\(k)")
+            #expect(portable == general, "k=\(k)")
         }
     }
 
