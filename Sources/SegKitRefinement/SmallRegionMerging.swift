@@ -39,7 +39,7 @@ public enum SmallRegionMerging {
         // processed region leaves one run with its distinct neighbours, spliced onto the target's
         // chain when the target is still small (else never read again).
         var entries = adjacency.entries
-        var runStart = adjacency.start.dropLast().map(Int32.init), runEnd = adjacency.start.dropFirst().map(Int32.init)
+        var runStart = Array(adjacency.start.dropLast()), runEnd = Array(adjacency.start.dropFirst())
         var runNext = [Int32](repeating: -1, count: r)
         // Monotone bucket queue by size: a merged region is larger than the one just taken, so the
         // smallest non-empty bucket never moves back. Buckets are first in, first out: ties go by
@@ -141,18 +141,17 @@ struct RegionState {
 /// empty).
 struct SmallRegionAdjacency {
     /// Region k's neighbours are entries[start[k]..<start[k + 1]].
-    var start: [Int]
+    var start: [Int32]
     var entries: [Int32]
 
     init(labels map: LabelMap, isSmall: [Bool]) {
         let r = isSmall.count, w = map.width, h = map.height
-        start = [Int](repeating: 0, count: r + 1)
-        entries = []
-        var counts = [Int](repeating: 0, count: r + 1)
+        // One scan collects (small region, neighbour) pairs, right and down, skipping a pair equal
+        // to the previous one on the row (the same run of boundary); a counting sort groups them.
+        var pairs: [SIMD2<Int32>] = []
+        pairs.reserveCapacity(map.pixelCount / 4)
         map.labels.withUnsafeBufferPointer { L in
-            // Pass 1 counts, pass 2 fills; both visit each boundary pair (right and down neighbour)
-            // and skip a pair equal to the previous one on the row (the same run of boundary).
-            func visit(_ body: (Int, Int32) -> Void) {
+            isSmall.withUnsafeBufferPointer { small in
                 for y in 0..<h {
                     let row = y * w
                     var lastA: Int32 = -2, lastB: Int32 = -2, lastDownA: Int32 = -2, lastDownB: Int32 = -2
@@ -163,32 +162,32 @@ struct SmallRegionAdjacency {
                             let b = L[row + x + 1]
                             if b >= 0 && b != a && !(a == lastA && b == lastB) {
                                 lastA = a; lastB = b
-                                if isSmall[Int(a)] { body(Int(a), b) }
-                                if isSmall[Int(b)] { body(Int(b), a) }
+                                if small[Int(a)] { pairs.append(SIMD2(a, b)) }
+                                if small[Int(b)] { pairs.append(SIMD2(b, a)) }
                             }
                         }
                         if y + 1 < h {
                             let b = L[row + w + x]
                             if b >= 0 && b != a && !(a == lastDownA && b == lastDownB) {
                                 lastDownA = a; lastDownB = b
-                                if isSmall[Int(a)] { body(Int(a), b) }
-                                if isSmall[Int(b)] { body(Int(b), a) }
+                                if small[Int(a)] { pairs.append(SIMD2(a, b)) }
+                                if small[Int(b)] { pairs.append(SIMD2(b, a)) }
                             }
                         }
                     }
                 }
             }
-            visit { a, _ in counts[a + 1] += 1 }
-            for k in 0..<r { counts[k + 1] += counts[k] }
-            start = counts
-            var fill = counts
-            entries = [Int32](repeating: 0, count: counts[r])
-            entries.withUnsafeMutableBufferPointer { E in
-                visit { a, b in
-                    E[fill[a]] = b
-                    fill[a] += 1
-                }
-            }
         }
+        var start = [Int32](repeating: 0, count: r + 1)
+        for p in pairs { start[Int(p.x) + 1] += 1 }
+        for k in 0..<r { start[k + 1] += start[k] }
+        var fill = start
+        var entries = [Int32](repeating: 0, count: pairs.count)
+        for p in pairs {
+            entries[Int(fill[Int(p.x)])] = p.y
+            fill[Int(p.x)] += 1
+        }
+        self.start = start
+        self.entries = entries
     }
 }
