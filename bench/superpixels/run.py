@@ -10,7 +10,9 @@ SCENES_SMALL scenes) and 1920×1080 (SCENES_LARGE scenes). fast-slic is tried to
 when it does not import (on this machine its wheel does not build for Python 3.11).
 
 Times: each implementation is timed in alternating rounds (PER_ROUND calls each per round, ROUNDS
-rounds; SegKit's calls in one segkit-bench process after a warm-up call); per scene the median of
+rounds; SegKit's calls in one segkit-bench process after WARMUP untimed calls, as the peers run warm
+in this long-lived process: SegKit's first calls in a fresh process are up to 1.5× slower while
+the allocator and the worker threads settle); per scene the median of
 all its calls; the table gives the mean over scenes of those medians. SegKit's time includes the
 sRGB → CIELAB conversion but not decoding; skimage's includes its rgb2lab; OpenCV's includes
 cv2.cvtColor to float CIELAB. Threads: SEGKIT_THREADS and cv2.setNumThreads 1 and 2; skimage's SLIC
@@ -48,6 +50,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.path.join(ROOT, ".build", "release")
 DATA = os.path.join(ROOT, "bench", "data", "superpixels")
 ROUNDS, PER_ROUND = 3, 3
+WARMUP = 5  # untimed SegKit calls per process before the timed ones (the peers run warm in this process)
 K, M, ITERATIONS = 400, 10.0, 10
 SIZES = [(481, 321, 5), (1920, 1080, 3)]  # width, height, scenes
 
@@ -75,11 +78,11 @@ def scenes(w, h, count):
     return out
 
 
-def ours(png, threads, k=K, repeats=PER_ROUND):
-    """`repeats` timed calls in one segkit-bench process after an untimed warm-up; labels too."""
+def ours(png, threads, k=K, repeats=PER_ROUND, warmup=WARMUP):
+    """`repeats` timed calls in one segkit-bench process after `warmup` untimed ones; labels too."""
     out = os.path.join(DATA, f"segkit-{threads}-{k}.npy")
     run = subprocess.run([os.path.join(BIN, "segkit-bench"), "superpixels", "--image", png, "-n", str(k), "--compactness", str(M),
-                          "--iterations", str(ITERATIONS), "--repeats", str(repeats), "--output", out],
+                          "--iterations", str(ITERATIONS), "--repeats", str(repeats), "--warmup", str(warmup), "--output", out],
                          check=True, capture_output=True, text=True, env=dict(os.environ, SEGKIT_THREADS=str(threads)))
     result = json.loads(run.stdout.strip().splitlines()[-1])
     assert result["threads"] == threads, result
@@ -91,7 +94,7 @@ def matched(png, count):
     low, high, best = 2, 8 * max(count, 1), None
     for _ in range(12):
         k = (low + high) // 2
-        labels = ours(png, 2, k, repeats=1)[1]
+        labels = ours(png, 2, k, repeats=1, warmup=0)[1]
         n = len(np.unique(labels))
         if best is None or abs(n - count) < abs(best[0] - count):
             best = (n, labels)
@@ -136,7 +139,7 @@ def main():
             rgb01 = cv2.cvtColor(cv2.imread(png, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB).astype(np.float32) / 255
             implementations = peers(rgb01, w, h)
             labels = {name: fn() for name, fn in implementations.items()}
-            labels["SegKit"] = ours(png, 2, repeats=1)[1]
+            labels["SegKit"] = ours(png, 2, repeats=1, warmup=0)[1]
             for name in [n for n in labels if n != "SegKit"]:
                 labels[f"SegKit, count of {name}"] = matched(png, len(np.unique(labels[name])))
             for name, l in labels.items():
