@@ -49,4 +49,33 @@ import SegKitIO
         #expect(try CLIRunner.run(["filter", "guided", "--input", folder + "/m.npy", "--guide", CLIRunner.examples + "/scene.png",
                                    "--eps", "0", "-o", folder + "/y.npy"]).status == 2)
     }
+
+    /// Batch mode: several inputs with one guide into a folder, one bad input reported and skipped
+    /// (exit 1, the others written, no partial file), each output equal to the single-input run.
+    @Test func batchIntoAFolder() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        let out = folder + "/out"
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        for (name, column) in [("a", 100), ("b", 200)] {
+            try NumpyArray((0..<(240 * 320)).map { Float(($0 % 320) < column ? 1 : 0) }, shape: [240, 320]).write(to: folder + "/\(name).npy")
+        }
+        try NumpyArray([Float](repeating: 0, count: 10 * 10), shape: [10, 10]).write(to: folder + "/small.npy")
+        let guide = CLIRunner.examples + "/scene.png"
+        let r = try CLIRunner.run(["filter", "guided", "--input", folder + "/a.npy", folder + "/small.npy", folder + "/b.npy",
+                                   "--guide", guide, "--radius", "4", "--output-dir", out])
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("small.npy") || r.stderr.contains("scene.png"))
+        let written = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+        #expect(written == ["a-guided.npy", "b-guided.npy"])
+        let single = try CLIRunner.run(["filter", "guided", "--input", folder + "/b.npy", "--guide", guide, "--radius", "4",
+                                        "-o", folder + "/b-single.npy"])
+        #expect(single.status == 0)
+        #expect(try NumpyArray.read(out + "/b-guided.npy") == NumpyArray.read(folder + "/b-single.npy"))
+        // PNG output on request; guide count must be 1 or match the inputs.
+        #expect(try CLIRunner.run(["filter", "guided", "--input", folder + "/a.npy", "--guide", guide, "--output-dir", out,
+                                   "--format", "png"]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: out + "/a-guided.png"))
+        #expect(try CLIRunner.run(["filter", "guided", "--input", folder + "/a.npy", folder + "/b.npy", "--guide", guide, guide, guide,
+                                   "--output-dir", out]).status == 2)
+    }
 }
