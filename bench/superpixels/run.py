@@ -50,7 +50,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.path.join(ROOT, ".build", "release")
 DATA = os.path.join(ROOT, "bench", "data", "superpixels")
 ROUNDS, PER_ROUND = 3, 3
-WARMUP = 5  # untimed SegKit calls per process before the timed ones (the peers run warm in this process)
+WARMUP = 12  # untimed SegKit calls per process before the timed ones (the peers run warm in this process)
 K, M, ITERATIONS = 400, 10.0, 10
 SIZES = [(481, 321, 5), (1920, 1080, 3)]  # width, height, scenes
 
