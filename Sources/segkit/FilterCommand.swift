@@ -77,23 +77,11 @@ struct GuidedFilterCommand: ParsableCommand {
             }
             return
         }
-        try reportingErrors { () throws(SegKitError) in
-            guard FileAccess.kind(outputDir) == .directory else { throw SegKitError(.fileSystem, "output folder does not exist", path: outputDir) }
-        }
-        var progress = Progress(total: input.count, label: "guided filter", quiet: quiet)
-        var failed = 0
-        for (i, path) in input.enumerated() {
+        try reportingErrors { () throws(SegKitError) in try requireFolder(outputDir) }
+        try runBatch(input, label: "guided filter", quiet: quiet, summary: "inputs filtered", destination: outputDir) { (i, path) throws(SegKitError) in
             let ext = format ?? (FileAccess.fileExtension(path) == "npy" ? "npy" : "png")
-            do throws(SegKitError) {
-                _ = try filter(path, guide: guide.count == 1 ? guide[0] : guide[i], to: outputDir + "/" + baseName(path) + "-guided." + ext)
-            } catch {
-                printError(error)
-                failed += 1
-            }
-            progress.advance(path)
+            _ = try filter(path, guide: guide.count == 1 ? guide[0] : guide[i], to: outputDir + "/" + baseName(path) + "-guided." + ext)
         }
-        print("\(input.count - failed) of \(input.count) inputs filtered into \(outputDir)")
-        if failed > 0 { throw ExitCode.failure }
     }
 
     /// Filters one input with one guide and writes the result (atomically) to `output`.

@@ -46,9 +46,7 @@ struct ScenesCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors { () throws(SegKitError) in
-            guard FileAccess.kind(outputDir) == .directory else {
-                throw SegKitError(.fileSystem, "output folder does not exist", path: outputDir)
-            }
+            try requireFolder(outputDir)
             var configuration = ProceduralSceneConfiguration()
             configuration.width = size ?? width
             configuration.height = size ?? height

@@ -78,19 +78,9 @@ struct SegmentCommand: ParsableCommand {
             guard !files.isEmpty else { throw SegKitError(.invalidArgument, "no .png or .jpg images found in the inputs") }
             try createFolder(output)
         }
-        var progress = Progress(total: files.count, label: "segment", quiet: quiet)
-        var failed = 0
-        for file in files {
-            do throws(SegKitError) {
-                try process(file, segmenter)
-            } catch {
-                printError(error)
-                failed += 1
-            }
-            progress.advance(file)
+        try runBatch(files, label: "segment", quiet: quiet, summary: "images segmented", destination: output) { (_, file) throws(SegKitError) in
+            try process(file, segmenter)
         }
-        print("\(files.count - failed) of \(files.count) images segmented into \(output)")
-        if failed > 0 { throw ExitCode.failure }
     }
 
     func configuration() -> EntitySegmenter.Configuration {

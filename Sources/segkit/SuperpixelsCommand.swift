@@ -65,24 +65,12 @@ struct SuperpixelsCommand: ParsableCommand {
         configuration.iterations = iterations
         if let soft { configuration.assignment = .soft(temperature: soft) }
         if let outputDir {
-            try reportingErrors { () throws(SegKitError) in
-                guard FileAccess.kind(outputDir) == .directory else { throw SegKitError(.fileSystem, "output folder does not exist", path: outputDir) }
-            }
-            var progress = Progress(total: images.count, label: "superpixels", quiet: quiet)
-            var failed = 0
-            for image in images {
+            try reportingErrors { () throws(SegKitError) in try requireFolder(outputDir) }
+            try runBatch(images, label: "superpixels", quiet: quiet, summary: "images segmented", destination: outputDir) { (_, image) throws(SegKitError) in
                 let stem = outputDir + "/" + baseName(image)
-                do throws(SegKitError) {
-                    try process(image, labelsPath: stem + "-labels.png", overlayPath: overlays ? stem + "-overlay.png" : nil,
-                                configuration: configuration)
-                } catch {
-                    printError(error)
-                    failed += 1
-                }
-                progress.advance(image)
+                try process(image, labelsPath: stem + "-labels.png", overlayPath: overlays ? stem + "-overlay.png" : nil,
+                            configuration: configuration)
             }
-            print("\(images.count - failed) of \(images.count) images segmented into \(outputDir)")
-            if failed > 0 { throw ExitCode.failure }
         } else {
             try reportingErrors { () throws(SegKitError) in
                 let count = try process(images[0], labelsPath: output!, overlayPath: overlay, configuration: configuration)

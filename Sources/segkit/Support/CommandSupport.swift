@@ -74,6 +74,31 @@ struct DecodingOptions: ParsableArguments {
     var decodeOptions: DecodeOptions { DecodeOptions(maxPixels: maxPixels) }
 }
 
+/// Runs `body` on every item of a batch with progress on a terminal: a failing item is reported
+/// on stderr and skipped, the rest still run. Prints "N of M <what> into <destination>" and, when an
+/// item failed, ends with exit status 1.
+func runBatch(_ items: [String], label: String, quiet: Bool, summary what: String, destination: String,
+              _ body: (Int, String) throws(SegKitError) -> Void) throws {
+    var progress = Progress(total: items.count, label: label, quiet: quiet)
+    var failed = 0
+    for (index, item) in items.enumerated() {
+        do throws(SegKitError) {
+            try body(index, item)
+        } catch {
+            printError(error)
+            failed += 1
+        }
+        progress.advance(item)
+    }
+    print("\(items.count - failed) of \(items.count) \(what) into \(destination)")
+    if failed > 0 { throw ExitCode.failure }
+}
+
+/// Fails unless `path` is an existing folder.
+func requireFolder(_ path: String) throws(SegKitError) {
+    guard FileAccess.kind(path) == .directory else { throw SegKitError(.fileSystem, "output folder does not exist", path: path) }
+}
+
 /// Progress on stderr for long work: shown only when stderr is a terminal and not `--quiet`.
 struct Progress {
     let total: Int
