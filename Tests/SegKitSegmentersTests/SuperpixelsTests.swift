@@ -69,6 +69,23 @@ import _TestSupport
         }
     }
 
+    /// Degenerate shapes and counts through both E-step versions (the C kernel's partial groups,
+    /// widths below 8, one row or column, more superpixels than pixels): valid maps, same labels.
+    @Test(arguments: [(1, 1), (1, 9), (9, 1), (2, 3), (7, 7), (8, 1), (17, 3), (33, 2)])
+    func degenerateShapes(width: Int, height: Int) throws {
+        var g = SeededGenerator(seed: UInt64(width * 100 + height))
+        let image = try Image<Float>(width: width, height: height, channels: 3,
+                                     data: (0..<(3 * width * height)).map { _ in g.nextFloat() })
+        for k in [1, 2, 5, 100] {
+            let c = Superpixels.Configuration(segmentCount: k)
+            let labels = try Superpixels.segment(image: image, configuration: c)
+            let portable = try Superpixels.withPortableKernels { try Superpixels.segment(image: image, configuration: c) }
+            #expect(labels == portable, "\(width)×\(height) k=\(k)")
+            #expect(labels.isContiguous && !labels.labels.contains(-1))
+            #expect(Invariants.everySegmentIsConnected(labels))
+        }
+    }
+
     @Test func gridFollowsTheAspectRatio() {
         let g = Superpixels.grid(width: 1920, height: 1080, segmentCount: 400)
         #expect(abs(g.columns * g.rows - 400) < 30)
