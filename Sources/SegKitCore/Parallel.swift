@@ -57,8 +57,18 @@ public enum Parallel {
     public static func forEachChunk(count: Int, chunkSize: Int, _ body: @Sendable (Int, Range<Int>) -> Void) {
         precondition(chunkSize >= 1, "chunk size must be positive")
         let chunks = (count + chunkSize - 1) / chunkSize
-        forEach(chunks) { c in
-            body(c, (c * chunkSize)..<min(count, (c + 1) * chunkSize))
+        let threads = min(threadCount, chunks)
+        if threads <= 1 {
+            for c in 0..<chunks { body(c, (c * chunkSize)..<min(count, (c + 1) * chunkSize)) }
+            return
+        }
+        // Thread t takes chunks t, t + T, t + 2T, …: neighbouring chunks (an expensive part of an
+        // image, say) are spread over the threads. Which thread runs a chunk never changes its result.
+        let limit = self.limit
+        DispatchQueue.concurrentPerform(iterations: threads) { t in
+            $limit.withValue(limit) {
+                for c in stride(from: t, to: chunks, by: threads) { body(c, (c * chunkSize)..<min(count, (c + 1) * chunkSize)) }
+            }
         }
     }
 
