@@ -47,6 +47,7 @@ public enum SmallRegionMerging {
         var buckets = [[Int32]](repeating: [], count: min(minimumSize, n + 1))
         for region in 0..<r where size[region] < minimumSize { buckets[size[region]].append(Int32(region)) }
         var candidates = [Int32](repeating: 0, count: 64)
+        var rootMean = [Double](repeating: 0, count: d)
         let minimum = Int32(clamping: minimumSize)
         for bucket in buckets.indices {
             // A merge only queues into larger buckets, so this one is complete.
@@ -76,12 +77,13 @@ public enum SmallRegionMerging {
                 var target = -1, best = Double.infinity
                 sums.withUnsafeBufferPointer { S in
                     let rootSize = Double(regions[root].size), own = S.baseAddress! + root * d
+                    for c in 0..<d { rootMean[c] = own[c] / rootSize }
                     for k in 0..<count {
                         let o = Int(candidates[k])
                         let otherSize = Double(regions[o].size), other = S.baseAddress! + o * d
                         var s = 0.0
                         for c in 0..<d {
-                            let t = own[c] / rootSize - other[c] / otherSize
+                            let t = rootMean[c] - other[c] / otherSize
                             s += t * t
                         }
                         if s < best || (s == best && o < target) { best = s; target = o }
@@ -102,15 +104,15 @@ public enum SmallRegionMerging {
             }
         }
         var out = compact
+        // Each region's root once, then names in row-major order of first pixel.
+        let rootOf = regions.withUnsafeMutableBufferPointer { P in (0..<r).map { Int32(find(P, $0)) } }
         var names = [Int32](repeating: -1, count: r)
         var count: Int32 = 0
         out.labels.withUnsafeMutableBufferPointer { L in
-            regions.withUnsafeMutableBufferPointer { P in
             for i in 0..<n where L[i] >= 0 {
-                let root = find(P, Int(L[i]))
+                let root = Int(rootOf[Int(L[i])])
                 if names[root] < 0 { names[root] = count; count += 1 }
                 L[i] = names[root]
-            }
             }
         }
         return out
