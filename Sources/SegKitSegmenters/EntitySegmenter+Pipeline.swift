@@ -68,7 +68,17 @@ extension EntitySegmenter {
                 c.seeding = .all
                 return try MeanShift.fit(pooled, weights: areas, configuration: c).labels
             }
-            return (try LabelMap(width: image.width, height: image.height, labels: superpixels.labels.map { clusters[Int($0)] }), features)
+            var perRegion = clusters
+            if let split = configuration.colourSplit {
+                // Pairs (embedding cluster, colour cluster) become the segments.
+                let colour = try colourClusters(superpixels, lab: lab, distance: split, timer)
+                var ids: [Int64: Int32] = [:]
+                for r in 0..<regions {
+                    let key = Int64(clusters[r]) << 32 | Int64(colour[r])
+                    if let id = ids[key] { perRegion[r] = id } else { perRegion[r] = Int32(ids.count); ids[key] = perRegion[r] }
+                }
+            }
+            return (try LabelMap(width: image.width, height: image.height, labels: superpixels.labels.map { perRegion[Int($0)] }), features)
         case .classic:
             // Joint spatial–range features: Lab / h_r and position / h_s per superpixel.
             let hr: Float = 10, hs = Float(max(image.width, image.height)) * 0.12
@@ -91,14 +101,20 @@ extension EntitySegmenter {
             }
             return (try LabelMap(width: image.width, height: image.height, labels: superpixels.labels.map { clusters[Int($0)] }), nil)
         case .mergedSuperpixels:
-            let graph = try RegionAdjacencyGraph(labels: superpixels, features: lab)
-            let regionGraph = try AgglomerativeMerging.RegionGraph(featureSums: graph.featureSums, sizes: graph.sizes.map(Double.init),
-                                                                   edges: graph.edges.map { ($0.a, $0.b) })
-            let tree = timer.measure("clustering") { AgglomerativeMerging.mergeTree(regionGraph) }
-            let kept = tree.merges.prefix { $0.distance <= Double(configuration.mergeDistance) }.count
-            let clusters = tree.labels(regionCount: regions - kept)
+            let clusters = try colourClusters(superpixels, lab: lab, distance: configuration.mergeDistance, timer)
             return (try LabelMap(width: image.width, height: image.height, labels: superpixels.labels.map { clusters[Int($0)] }), nil)
         }
+    }
+
+    /// Superpixels merged by agglomerative clustering of their mean CIELAB colour until the closest
+    /// adjacent pair differs by more than `distance` (ΔE): a cluster per superpixel.
+    func colourClusters(_ superpixels: LabelMap, lab: Image<Float>, distance: Float, _ timer: StageTimer) throws(SegKitError) -> [Int32] {
+        let graph = try RegionAdjacencyGraph(labels: superpixels, features: lab)
+        let regionGraph = try AgglomerativeMerging.RegionGraph(featureSums: graph.featureSums, sizes: graph.sizes.map(Double.init),
+                                                               edges: graph.edges.map { ($0.a, $0.b) })
+        let tree = timer.measure("clustering") { AgglomerativeMerging.mergeTree(regionGraph) }
+        let kept = tree.merges.prefix { $0.distance <= Double(distance) }.count
+        return tree.labels(regionCount: graph.regionCount - kept)
     }
 
     /// One line per region: the sign-aligned mean of its unit features (aligned to the feature

@@ -39,6 +39,9 @@ struct SegmentCommand: ParsableCommand {
     @Option(help: "Mean-shift bandwidth (network: 1 − |cos|, default 0.2929 = 45°; classic: scaled units, default 1).")
     var bandwidth: Float?
 
+    @Option(help: "Network model: also split segments where superpixels merged by colour up to this CIELAB ΔE are split; 0 = off.")
+    var colourSplit: Float = 40
+
     @Option(help: "Superpixels used to pool features per resolution.")
     var superpixels: Int = 800
 
@@ -62,6 +65,7 @@ struct SegmentCommand: ParsableCommand {
             throw ValidationError("--min-area must be ≥ 1, --superpixels ≥ 16 and --tile-size ≥ 128")
         }
         if let bandwidth, !(bandwidth > 0) { throw ValidationError("--bandwidth must be > 0") }
+        guard colourSplit >= 0 else { throw ValidationError("--colour-split must be ≥ 0 (0 = off)") }
     }
 
     func parsedResolutions() -> [Int]? {
@@ -88,6 +92,7 @@ struct SegmentCommand: ParsableCommand {
         c.resolutions = parsedResolutions()!
         c.minimumArea = minArea
         c.bandwidth = bandwidth
+        c.colourSplit = colourSplit > 0 ? colourSplit : nil
         c.superpixels = superpixels
         c.tileSize = tileSize
         c.guidedRefinement = refine

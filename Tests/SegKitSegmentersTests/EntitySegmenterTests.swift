@@ -66,6 +66,39 @@ import _TestSupport
         #expect(two.timing["network"] != nil && two.timing["clustering"] != nil)
     }
 
+    /// The colour split only cuts: at one resolution its labels refine both the network's own
+    /// labels (split off) and the colour-merged superpixels at the same ΔE, and with an image of
+    /// two flat colours far apart no segment straddles them.
+    @Test func colourSplitRefinesBothPartitions() throws {
+        var nc = EmbeddingNetwork.Configuration()
+        nc.widths = [8, 16]
+        nc.dimension = 8
+        nc.groups = 4
+        let network = EmbeddingNetwork(configuration: nc, seed: 5)
+        var image = Synthetic.smoothImage(width: 80, height: 60, seed: 2)
+        for y in 0..<60 { for x in 40..<80 { image[x: x, y: y, channel: 0] = 1; image[x: x, y: y, channel: 1] = 0.1; image[x: x, y: y, channel: 2] = 0.1 } }
+        var c = EntitySegmenter.Configuration()
+        c.superpixels = 60
+        c.colourSplit = 40
+        let timer = StageTimer()
+        let split = try EntitySegmenter(model: .network(network), configuration: c).segmentLevel(image, timer).labels
+        c.colourSplit = nil
+        let plain = try EntitySegmenter(model: .network(network), configuration: c).segmentLevel(image, timer).labels
+        c.mergeDistance = 40
+        let colour = try EntitySegmenter(model: .mergedSuperpixels, configuration: c).segmentLevel(image, timer).labels
+        func refines(_ fine: LabelMap, _ coarse: LabelMap) -> Bool {
+            var owner: [Int32: Int32] = [:]
+            for (f, k) in zip(fine.labels, coarse.labels) {
+                if let o = owner[f], o != k { return false }
+                owner[f] = k
+            }
+            return true
+        }
+        #expect(refines(split, plain))
+        #expect(refines(split, colour))
+        for y in 0..<60 { #expect(!split.labels[(y * 80)..<(y * 80 + 40)].contains { split.labels[(y * 80 + 40)..<(y * 80 + 80)].contains($0) }) }
+    }
+
     /// The §4.1 rule on hand-made maps: coarse = left | right halves.
     @Test func multiResolutionMergeRule() throws {
         let w = 20, h = 10
