@@ -15,7 +15,8 @@ struct SegmentCommand: ParsableCommand {
               features.npy, features.png  with --features: the unit embedding (H × W × d) and its PCA view
             Models: default (Models/entity-d64.safetensors, found via $SEGKIT_MODEL, ./Models or next to the
             package), classic (colour + position mean-shift, no network), merge (superpixels merged by colour),
-            or a path to a .safetensors model trained with `segkit train entity`.
+            or a path to a .safetensors model trained with `segkit train entity`. With a network, segments are
+            also cut where superpixels merged by colour (--colour-split ΔE, default 40, 0 = off) are cut.
             Inputs may be files or folders (their .png/.jpg files). A bad file is reported and skipped; the
             exit status is then 1.
             Example: segkit segment photo.jpg -o out/ --resolutions 256,512
