@@ -4,6 +4,15 @@ import _TestSupport
 @testable import SegKitSegmenters
 
 @Suite struct EntitySegmenterTests {
+    /// An untrained two-stage network with 8-dimensional features (fast enough for tests).
+    static func tinyNetwork(seed: UInt64) -> EmbeddingNetwork {
+        var nc = EmbeddingNetwork.Configuration()
+        nc.widths = [8, 16]
+        nc.dimension = 8
+        nc.groups = 4
+        return EmbeddingNetwork(configuration: nc, seed: seed)
+    }
+
     /// Invariants every result must satisfy, whatever the model.
     func checkInvariants(_ r: EntitySegmenter.Result, width: Int, height: Int, minimumArea: Int) {
         #expect(r.labels.width == width && r.labels.height == height)
@@ -46,11 +55,7 @@ import _TestSupport
     }
 
     @Test func networkModelAtTwoResolutionsIsDeterministic() throws {
-        var nc = EmbeddingNetwork.Configuration()
-        nc.widths = [8, 16]
-        nc.dimension = 8
-        nc.groups = 4
-        let network = EmbeddingNetwork(configuration: nc, seed: 3)
+        let network = Self.tinyNetwork(seed: 3)
         let image = Synthetic.smoothImage(width: 90, height: 70)
         var c = EntitySegmenter.Configuration()
         c.resolutions = [48, 90]
@@ -70,11 +75,7 @@ import _TestSupport
     /// labels (split off) and the colour-merged superpixels at the same ΔE, and with an image of
     /// two flat colours far apart no segment straddles them.
     @Test func colourSplitRefinesBothPartitions() throws {
-        var nc = EmbeddingNetwork.Configuration()
-        nc.widths = [8, 16]
-        nc.dimension = 8
-        nc.groups = 4
-        let network = EmbeddingNetwork(configuration: nc, seed: 5)
+        let network = Self.tinyNetwork(seed: 5)
         var image = Synthetic.smoothImage(width: 80, height: 60, seed: 2)
         for y in 0..<60 { for x in 40..<80 { image[x: x, y: y, channel: 0] = 1; image[x: x, y: y, channel: 1] = 0.1; image[x: x, y: y, channel: 2] = 0.1 } }
         var c = EntitySegmenter.Configuration()
