@@ -44,7 +44,7 @@ struct SegmentCommand: ParsableCommand {
     var colourSplit: Float = 40
 
     @Option(help: "Superpixels used to pool features per resolution.")
-    var superpixels: Int = 800
+    var superpixels: Int = 400
 
     @Option(help: "Resolutions larger than this (pixels) go through the network in overlapping tiles, bounding memory.")
     var tileSize: Int = 768
