@@ -98,8 +98,15 @@ struct SuperpixelState {
     var centerFeatures: [Float]
     var centerX: [Float], centerY: [Float]
     var labels: [Int32]
-    /// Running sums of every row block (blocks × centres × (channels + 3)), reused by `iterate`.
-    var partial: [Double] = []
+    /// Grid column of every image column.
+    let columnCells: [Int32]
+    /// The centres each block of rows can reach (those of the grid rows around it): only their
+    /// sums are cleared (by the block itself) and added up.
+    let blockCenters: [Range<Int>]
+    /// Running sums of every row block (blocks × centres × (channels + 3)), kept across
+    /// iterations: a fresh buffer of this size would be new pages to fault in every iteration (a
+    /// third of the E-step's time at 481×321).
+    var partial: [Double]
 
     var centerCount: Int { columns * rows }
     /// Rows per parallel block (fixed: results independent of the thread count).
@@ -114,6 +121,16 @@ struct SuperpixelState {
         stepX = Float(width) / Float(columns)
         stepY = Float(height) / Float(rows)
         let k = columns * rows
+        let (cols, rws, sx, sy, h) = (columns, rows, stepX, stepY, height)
+        columnCells = (0..<width).map { Int32(min(cols - 1, Int(Float($0) / sx))) }
+        let blocks = Parallel.chunkCount(count: height, chunkSize: Self.blockRows)
+        blockCenters = (0..<blocks).map { b -> Range<Int> in
+            let first = b * Self.blockRows, last = min(h, first + Self.blockRows) - 1
+            let top = max(0, min(rws - 1, Int(Float(first) / sy)) - 1)
+            let bottom = min(rws - 1, min(rws - 1, Int(Float(last) / sy)) + 1)
+            return (top * cols)..<((bottom + 1) * cols)
+        }
+        partial = [Double](repeating: 0, count: blocks * k * (channels + 3))
         centerFeatures = [Float](repeating: 0, count: k * channels)
         centerX = [Float](repeating: 0, count: k)
         centerY = [Float](repeating: 0, count: k)
@@ -159,32 +176,15 @@ struct SuperpixelState {
         }
     }
 
-    /// Grid cell of a pixel.
-    @inline(__always)
-    func cell(_ x: Int, _ y: Int) -> (Int, Int) {
-        (min(columns - 1, Int(Float(x) / stepX)), min(rows - 1, Int(Float(y) / stepY)))
-    }
-
     /// One E/M step; returns the mean centre movement in pixels.
     mutating func iterate(compactness: Float, assignment: Superpixels.Assignment) -> Float {
         let k = centerCount, ch = channels, plane = width * height
         let spatial = (compactness / ((stepX * stepY).squareRoot())) * (compactness / ((stepX * stepY).squareRoot()))
         let blocks = Parallel.chunkCount(count: height, chunkSize: Self.blockRows)
         let stride = ch + 3  // feature sums, x sum, y sum, weight
-        // Per-block running sums, kept across iterations: a fresh buffer of this size would be
-        // new pages to fault in every iteration (a third of the E-step's time at 481×321). A block
-        // of rows only reaches the centres of the grid rows around it (`blockCenters`): only
-        // those sums are cleared (by the block itself) and added up.
-        if partial.count != blocks * k * stride { partial = [Double](repeating: 0, count: blocks * k * stride) }
-        let blockCenters = (0..<blocks).map { b -> Range<Int> in
-            let first = b * Self.blockRows, last = min(height, first + Self.blockRows) - 1
-            let top = max(0, min(rows - 1, Int(Float(first) / stepY)) - 1)
-            let bottom = min(rows - 1, min(rows - 1, Int(Float(last) / stepY)) + 1)
-            return (top * columns)..<((bottom + 1) * columns)
-        }
+        let blockCenters = self.blockCenters
         let temperature: Float? = if case .soft(let t) = assignment { t } else { nil }
         let (w, h, cols, rws, sx, sy) = (width, height, columns, rows, stepX, stepY)
-        let columnCells = (0..<w).map { Int32(min(cols - 1, Int(Float($0) / sx))) }
         columnCells.withUnsafeBufferPointer { cp in
             labels.withUnsafeMutableBufferPointer { lp in
                 partial.withUnsafeMutableBufferPointer { pp in
