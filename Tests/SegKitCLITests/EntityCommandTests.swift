@@ -115,6 +115,7 @@ import SegKitIO
         #expect(batch.status == 1 && batch.stderr.contains("broken.png"))
         #expect(FileManager.default.fileExists(atPath: folder + "/b/scene/masks.json"))
         #expect(try CLIRunner.run(["segment", "x.png", "-o", folder, "--resolutions", "8"]).status == 2)
+        #expect(try CLIRunner.run(["segment", "x.png", "-o", folder, "--colour-split", "-1"]).status == 2)
         #expect(try CLIRunner.run(["train", "entity", "--out", folder + "/m.bin", "--steps", "1"]).status == 1)
         #expect(try CLIRunner.run(["train", "entity", "--out", folder + "/m.safetensors", "--steps", "0"]).status == 2)
     }

@@ -128,7 +128,7 @@ import _TestSupport
     @Test func badSettingsAndImagesAreErrors() throws {
         let image = Synthetic.smoothImage(width: 40, height: 30)
         for change in [{ (c: inout EntitySegmenter.Configuration) in c.resolutions = [] }, { $0.resolutions = [8] },
-                       { $0.superpixels = 2 }, { $0.minimumArea = 0 }, { $0.bandwidth = -1 }, { $0.replaceIoU = 2 }] {
+                       { $0.superpixels = 2 }, { $0.minimumArea = 0 }, { $0.bandwidth = -1 }, { $0.replaceIoU = 2 }, { $0.colourSplit = 0 }] {
             var c = EntitySegmenter.Configuration()
             change(&c)
             #expect(throws: SegKitError.self) { try EntitySegmenter(model: .classic, configuration: c).segment(image) }
