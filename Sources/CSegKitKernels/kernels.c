@@ -16,31 +16,33 @@ typedef double v4d __attribute__((vector_size(32)));
 #define LOAD8(v, p) memcpy(&(v), (p), sizeof(v8f))
 
 static inline __attribute__((always_inline)) void slic_assign3_body(
-    int64_t rowBegin, int64_t rowEnd, int64_t w, int64_t h, int64_t cols, int64_t rows, float stepY,
-    float spatial, const float *F, const float *CF, const float *CX, const float *CY,
-    const int32_t *columnCells, int32_t *L, double *sums, int64_t *spanStart) {
+    int64_t rowBegin, int64_t rowEnd, int64_t w, int64_t h, int64_t cols, float spatial, const float *F,
+    const float *CF, const float *CX, const float *CY, const int32_t *columnWindows,
+    const int32_t *rowWindows, int32_t *L, double *sums, int64_t *spanStart) {
     const int64_t plane = w * h;
-    int64_t x = 0;
-    for (int64_t gx = 0; gx <= cols; gx++) {
-        while (x < w && columnCells[x] < gx) x++;
-        spanStart[gx] = x;
+    // Runs of columns with the same candidate grid columns.
+    int64_t spanCount = 0;
+    for (int64_t x = 0; x < w; x++) {
+        if (x == 0 || columnWindows[2 * x] != columnWindows[2 * x - 2] ||
+            columnWindows[2 * x + 1] != columnWindows[2 * x - 1])
+            spanStart[spanCount++] = x;
     }
+    spanStart[spanCount] = w;
     const v8f lanes = {0, 1, 2, 3, 4, 5, 6, 7};
-    int32_t ids[9];
-    float c0[9], c1[9], c2[9], cxs[9], eys[9];
+    int32_t ids[4];
+    float c0[4], c1[4], c2[4], cxs[4], eys[4];
     for (int64_t y = rowBegin; y < rowEnd; y++) {
-        int64_t gy = (int64_t)((float)y / stepY);
-        if (gy > rows - 1) gy = rows - 1;
+        const int64_t cy0 = rowWindows[2 * y], cy1 = rowWindows[2 * y + 1];
         const float fy = (float)y;
         const int64_t row = y * w;
         const float *f0 = F + row, *f1 = F + plane + row, *f2 = F + 2 * plane + row;
         int32_t *labels = L + row;
-        for (int64_t gx = 0; gx < cols; gx++) {
-            const int64_t xs = spanStart[gx], xe = spanStart[gx + 1];
-            if (xs >= xe) continue;
+        for (int64_t s = 0; s < spanCount; s++) {
+            const int64_t xs = spanStart[s], xe = spanStart[s + 1];
+            const int64_t cx0 = columnWindows[2 * xs], cx1 = columnWindows[2 * xs + 1];
             int count = 0;
-            for (int64_t cy = gy > 0 ? gy - 1 : 0; cy <= (gy + 1 < rows ? gy + 1 : rows - 1); cy++) {
-                for (int64_t cx = gx > 0 ? gx - 1 : 0; cx <= (gx + 1 < cols ? gx + 1 : cols - 1); cx++) {
+            for (int64_t cy = cy0; cy <= cy1; cy++) {
+                for (int64_t cx = cx0; cx <= cx1; cx++) {
                     const int64_t c = cy * cols + cx;
                     ids[count] = (int32_t)c;
                     c0[count] = CF[3 * c];
@@ -53,7 +55,7 @@ static inline __attribute__((always_inline)) void slic_assign3_body(
                 }
             }
             // 8 pixels at a time; the last, partial group is computed over 8 columns that stay
-            // inside the row (shifted left at the row's end) and only this cell's lanes are kept.
+            // inside the row (shifted left at the row's end) and only this span's lanes are kept.
             for (int64_t x = xs; x < xe; x += 8) {
                 if (w < 8) {
                     for (int64_t q = x; q < xe; q++) {
@@ -99,7 +101,9 @@ static inline __attribute__((always_inline)) void slic_assign3_body(
                     best = (v8f)(((v8i)d & closer) | ((v8i)best & ~closer));
                     label = (((v8i){0} + ids[j]) & closer) | (label & ~closer);
                 }
-                if (start == x && x + 8 <= xe) {
+                if (start == x) {
+                    // Lanes past the span's end belong to later spans of this row, which
+                    // overwrite them before the sums below read the row.
                     memcpy(labels + x, &label, sizeof label);
                 } else {
                     int32_t lanesOut[8];
@@ -109,30 +113,27 @@ static inline __attribute__((always_inline)) void slic_assign3_body(
                 }
             }
         }
-        // Running sums: consecutive pixels of one centre accumulate in registers.
-        int64_t current = -1;
-        double s0 = 0, s1 = 0, s2 = 0, sx = 0, sy = 0, n = 0;
-        for (int64_t x = 0; x < w; x++) {
-            const int64_t c = labels[x];
-            if (c != current) {
-                if (current >= 0) {
-                    double *o = sums + 6 * current;
-                    o[0] = s0; o[1] = s1; o[2] = s2; o[3] = sx; o[4] = sy; o[5] = n;
-                }
-                current = c;
-                const double *o = sums + 6 * c;
-                s0 = o[0]; s1 = o[1]; s2 = o[2]; sx = o[3]; sy = o[4]; n = o[5];
+        // Running sums, run by run of equal labels: features added pixel by pixel in order (the
+        // general path's order), positions and counts as exact integer sums of the run.
+        for (int64_t x = 0; x < w;) {
+            const int32_t c = labels[x];
+            int64_t e = x + 1;
+            while (e < w && labels[e] == c) e++;
+            double *o = sums + 6 * (int64_t)c;
+            double s0 = o[0], s1 = o[1], s2 = o[2];
+            for (int64_t q = x; q < e; q++) {
+                s0 += (double)f0[q];
+                s1 += (double)f1[q];
+                s2 += (double)f2[q];
             }
-            s0 += (double)f0[x];
-            s1 += (double)f1[x];
-            s2 += (double)f2[x];
-            sx += (double)x;
-            sy += (double)y;
-            n += 1;
-        }
-        if (current >= 0) {
-            double *o = sums + 6 * current;
-            o[0] = s0; o[1] = s1; o[2] = s2; o[3] = sx; o[4] = sy; o[5] = n;
+            const double length = (double)(e - x);
+            o[0] = s0;
+            o[1] = s1;
+            o[2] = s2;
+            o[3] += ((double)x + (double)(e - 1)) * length * 0.5;
+            o[4] += (double)y * length;
+            o[5] += length;
+            x = e;
         }
     }
 }
@@ -241,20 +242,20 @@ static void srgb_to_lab_portable(const float *R, const float *G, const float *B,
 }
 
 static void slic_assign3_portable(int64_t rowBegin, int64_t rowEnd, int64_t w, int64_t h, int64_t cols,
-                                  int64_t rows, float stepY, float spatial, const float *F,
-                                  const float *CF, const float *CX, const float *CY,
-                                  const int32_t *columnCells, int32_t *L, double *sums, int64_t *spans) {
-    slic_assign3_body(rowBegin, rowEnd, w, h, cols, rows, stepY, spatial, F, CF, CX, CY, columnCells, L, sums, spans);
+                                  float spatial, const float *F, const float *CF, const float *CX,
+                                  const float *CY, const int32_t *columnWindows, const int32_t *rowWindows,
+                                  int32_t *L, double *sums, int64_t *spans) {
+    slic_assign3_body(rowBegin, rowEnd, w, h, cols, spatial, F, CF, CX, CY, columnWindows, rowWindows, L, sums, spans);
 }
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #define SK_HAVE_AVX2_VERSION 1
 __attribute__((target("avx2")))
 static void slic_assign3_avx2(int64_t rowBegin, int64_t rowEnd, int64_t w, int64_t h, int64_t cols,
-                              int64_t rows, float stepY, float spatial, const float *F,
-                              const float *CF, const float *CX, const float *CY,
-                              const int32_t *columnCells, int32_t *L, double *sums, int64_t *spans) {
-    slic_assign3_body(rowBegin, rowEnd, w, h, cols, rows, stepY, spatial, F, CF, CX, CY, columnCells, L, sums, spans);
+                              float spatial, const float *F, const float *CF, const float *CX,
+                              const float *CY, const int32_t *columnWindows, const int32_t *rowWindows,
+                              int32_t *L, double *sums, int64_t *spans) {
+    slic_assign3_body(rowBegin, rowEnd, w, h, cols, spatial, F, CF, CX, CY, columnWindows, rowWindows, L, sums, spans);
 }
 
 __attribute__((target("avx2")))
@@ -297,20 +298,20 @@ int sk_kernels_use_avx2(void) {
 }
 
 void sk_slic_assign3(int64_t rowBegin, int64_t rowEnd, int64_t width, int64_t height,
-                     int64_t gridColumns, int64_t gridRows, float stepY, float spatial,
-                     const float *features, const float *centers, const float *centerX,
-                     const float *centerY, const int32_t *columnCells, int32_t *labels,
-                     double *sums) {
-    int64_t stackSpans[512];
-    int64_t *spans = gridColumns + 1 <= 512 ? stackSpans : malloc(sizeof(int64_t) * (size_t)(gridColumns + 1));
+                     int64_t gridColumns, float spatial, const float *features, const float *centers,
+                     const float *centerX, const float *centerY, const int32_t *columnWindows,
+                     const int32_t *rowWindows, int32_t *labels, double *sums) {
+    int64_t stackSpans[1024];
+    const int64_t needed = width + 1;
+    int64_t *spans = needed <= 1024 ? stackSpans : malloc(sizeof(int64_t) * (size_t)needed);
     if (spans == NULL) abort();
 #ifdef SK_HAVE_AVX2_VERSION
     if (sk_kernels_use_avx2())
-        slic_assign3_avx2(rowBegin, rowEnd, width, height, gridColumns, gridRows, stepY, spatial, features,
-                          centers, centerX, centerY, columnCells, labels, sums, spans);
+        slic_assign3_avx2(rowBegin, rowEnd, width, height, gridColumns, spatial, features, centers, centerX,
+                          centerY, columnWindows, rowWindows, labels, sums, spans);
     else
 #endif
-        slic_assign3_portable(rowBegin, rowEnd, width, height, gridColumns, gridRows, stepY, spatial, features,
-                              centers, centerX, centerY, columnCells, labels, sums, spans);
+        slic_assign3_portable(rowBegin, rowEnd, width, height, gridColumns, spatial, features, centers, centerX,
+                              centerY, columnWindows, rowWindows, labels, sums, spans);
     if (spans != stackSpans) free(spans);
 }

@@ -36,8 +36,9 @@ public struct LabelMap: Sendable, Equatable {
         self.labels = labels
     }
 
-    @usableFromInline
-    init(width: Int, height: Int, unchecked labels: [Int32]) {
+    /// A map over labels the caller guarantees are ≥ -1 and `width * height` many (no checking pass).
+    package init(width: Int, height: Int, unchecked labels: [Int32]) {
+        assert(labels.count == width * height)
         self.width = width
         self.height = height
         self.labels = labels

@@ -12,6 +12,11 @@ public enum ConnectedComponents {
     /// pixel. Void stays void.
     /// - Complexity: O(pixels) (union–find with path halving).
     public static func label(_ map: LabelMap, connectivity: Connectivity = .four) -> LabelMap {
+        pieces(map, connectivity: connectivity).map
+    }
+
+    /// The pieces of a label map as `label(_:connectivity:)` gives them, and their number.
+    package static func pieces(_ map: LabelMap, connectivity: Connectivity) -> (map: LabelMap, count: Int) {
         let w = map.width, h = map.height, n = w * h
         var out = [Int32](repeating: LabelMap.void, count: n)
         // Union–find over pixel indices (Int32: a map has fewer than 2³¹ pixels). The root of a
@@ -26,6 +31,7 @@ public enum ConnectedComponents {
         // seams between bands one after another: the partition, and so the result, does not
         // depend on the banding.
         let bandRows = max(16, (h + Parallel.threadCount - 1) / Parallel.threadCount)
+        var next: Int32 = 0
         map.labels.withUnsafeBufferPointer { labels in
             parent.withUnsafeMutableBufferPointer { parents in
                 let L = SendableConstPointer(labels.baseAddress!), P = SendablePointer(parents.baseAddress!)
@@ -37,7 +43,6 @@ public enum ConnectedComponents {
                 for y in stride(from: bandRows, to: h, by: bandRows) {
                     join(row: y, withRowAbove: true, width: w, eight: eight, labels: L.base, parents: P.base)
                 }
-                var next: Int32 = 0
                 out.withUnsafeMutableBufferPointer { O in
                     // Parents precede children: one pass in scan order points every pixel at its
                     // root and names roots as they come.
@@ -54,7 +59,7 @@ public enum ConnectedComponents {
                 }
             }
         }
-        return try! LabelMap(width: w, height: h, labels: out)
+        return (LabelMap(width: w, height: h, unchecked: out), Int(next))
     }
 
     /// Unions every pixel of row y with its equal-labelled left neighbour and, when asked, its

@@ -15,11 +15,20 @@ public enum SmallRegionMerging {
         guard minimumSize >= 1 else { throw .invalidArgument("minimum region size must be at least 1") }
         try labels.requireSize(width: features.width, height: features.height, of: "the feature image")
         let compact = labels.isContiguous ? labels : labels.relabeledContiguously().map
-        let r = compact.segmentCount, d = features.channels, n = compact.pixelCount
-        var size = [Int](repeating: 0, count: r)
+        return merge(contiguous: compact, segmentCount: compact.segmentCount, features: features, minimumSize: minimumSize)
+    }
+
+    /// ``merge(_:features:minimumSize:)`` of a map whose labels are exactly `0..<segmentCount`
+    /// (unchecked), with features of its size and `minimumSize` ≥ 1.
+    package static func merge(contiguous compact: LabelMap, segmentCount r: Int, features: Image<Float>,
+                              minimumSize: Int) -> LabelMap {
+        let d = features.channels, n = compact.pixelCount
+        var size = [Int32](repeating: 0, count: r)
         var sums = [Double](repeating: 0, count: r * d)  // r × d, row-major
         compact.labels.withUnsafeBufferPointer { L in
-            for i in 0..<n where L[i] >= 0 { size[Int(L[i])] += 1 }
+            size.withUnsafeMutableBufferPointer { Z in
+                for i in 0..<n where L[i] >= 0 { Z[Int(L[i])] += 1 }
+            }
             features.data.withUnsafeBufferPointer { F in
                 sums.withUnsafeMutableBufferPointer { S in
                     for c in 0..<d {
@@ -29,11 +38,12 @@ public enum SmallRegionMerging {
                 }
             }
         }
-        guard size.contains(where: { $0 < minimumSize }) else { return compact }
-        let adjacency = SmallRegionAdjacency(labels: compact, isSmall: size.map { $0 < minimumSize })
+        let minimum = Int32(clamping: minimumSize)
+        guard size.contains(where: { $0 < minimum }) else { return compact }
+        let adjacency = SmallRegionAdjacency(labels: compact, isSmall: size.map { $0 < minimum })
         // Per-region state in one record (one cache line holds four regions): union–find parent,
         // size, the region whose candidate list last took it, and the last run of its chain.
-        var regions = (0..<r).map { RegionState(parent: Int32($0), size: Int32(size[$0]), seen: -1, tail: Int32($0)) }
+        var regions = (0..<r).map { RegionState(parent: Int32($0), size: size[$0], seen: -1, tail: Int32($0)) }
         // Neighbour lists as chains of runs of `entries`: run k is entries[runStart[k]..<runEnd[k]],
         // chains link runs through `runNext`; region k's chain starts at its boundary run k. A
         // processed region leaves one run with its distinct neighbours, spliced onto the target's
@@ -45,10 +55,9 @@ public enum SmallRegionMerging {
         // smallest non-empty bucket never moves back. Buckets are first in, first out: ties go by
         // label, and a region still small after a merge goes after its equals.
         var buckets = [[Int32]](repeating: [], count: min(minimumSize, n + 1))
-        for region in 0..<r where size[region] < minimumSize { buckets[size[region]].append(Int32(region)) }
+        for region in 0..<r where size[region] < minimum { buckets[Int(size[region])].append(Int32(region)) }
         var candidates = [Int32](repeating: 0, count: 64)
         var rootMean = [Double](repeating: 0, count: d)
-        let minimum = Int32(clamping: minimumSize)
         for bucket in buckets.indices {
             // A merge only queues into larger buckets, so this one is complete.
             let queued = buckets[bucket]
@@ -103,19 +112,22 @@ public enum SmallRegionMerging {
                 buckets[Int(regions[target].size)].append(Int32(target))
             }
         }
-        var out = compact
         // Each region's root once, then names in row-major order of first pixel.
         let rootOf = regions.withUnsafeMutableBufferPointer { P in (0..<r).map { Int32(find(P, $0)) } }
         var names = [Int32](repeating: -1, count: r)
         var count: Int32 = 0
-        out.labels.withUnsafeMutableBufferPointer { L in
-            for i in 0..<n where L[i] >= 0 {
-                let root = Int(rootOf[Int(L[i])])
-                if names[root] < 0 { names[root] = count; count += 1 }
-                L[i] = names[root]
+        let renamed = compact.labels.withUnsafeBufferPointer { L in
+            [Int32](unsafeUninitializedCapacity: n) { out, initialized in
+                for i in 0..<n {
+                    guard L[i] >= 0 else { out[i] = LabelMap.void; continue }
+                    let root = Int(rootOf[Int(L[i])])
+                    if names[root] < 0 { names[root] = count; count += 1 }
+                    out[i] = names[root]
+                }
+                initialized = n
             }
         }
-        return out
+        return LabelMap(width: compact.width, height: compact.height, unchecked: renamed)
     }
 
     /// Root of `x` in the union–find forest, halving the path on the way.

@@ -10,9 +10,10 @@ import SegKitRefinement
 ///
 /// Centres start on a grid adapted to the aspect ratio (about K cells), moved to the lowest
 /// gradient in their 3 × 3 neighbourhood. Each iteration assigns every pixel to the closest of
-/// the centres of its own and the 8 neighbouring grid cells — the 2S × 2S search windows of SLIC
-/// — under D² = ‖f − f_c‖² + (m / S)² ‖p − p_c‖² (m = compactness, S = grid step), then moves
-/// centres to the means of their pixels. With soft assignment, the E-step is a softmax of −D²/τ
+/// the centres of the 2 × 2 grid cells nearest to it — its own cell and, along each axis, the
+/// neighbour on the side of the cell's middle where the pixel lies: SLIC's 2S × 2S search window
+/// around each centre, laid on the seed grid — under D² = ‖f − f_c‖² + (m / S)² ‖p − p_c‖²
+/// (m = compactness, S = grid step), then moves centres to the means of their pixels. With soft assignment, the E-step is a softmax of −D²/τ
 /// over those candidates and centres are probability-weighted means (ClustSeg Eq. 3–4). Labels
 /// are those of the last E-step (each pixel's nearest candidate; the centres' final move does not
 /// relabel, as in SLIC). Finally
@@ -73,11 +74,12 @@ public enum Superpixels {
             let moved = state.iterate(compactness: c.compactness, assignment: c.assignment)
             if let threshold = c.convergence, moved < threshold { break }
         }
-        let raw = try! LabelMap(width: features.width, height: features.height, labels: state.labels)
-        let pieces = ConnectedComponents.label(raw, connectivity: .four)
+        let raw = LabelMap(width: features.width, height: features.height, unchecked: state.labels)
+        let pieces = ConnectedComponents.pieces(raw, connectivity: .four)
         let average = Float(features.pixelCount) / Float(state.centerCount)
         let minimum = max(1, Int(average * c.minimumSizeFraction))
-        return try SmallRegionMerging.merge(pieces, features: features, minimumSize: minimum)
+        return SmallRegionMerging.merge(contiguous: pieces.map, segmentCount: pieces.count, features: features,
+                                        minimumSize: minimum)
     }
 
     /// The grid (columns × rows) used for K superpixels on a width × height image.
@@ -98,8 +100,10 @@ struct SuperpixelState {
     var centerFeatures: [Float]
     var centerX: [Float], centerY: [Float]
     var labels: [Int32]
-    /// Grid column of every image column.
-    let columnCells: [Int32]
+    /// Search windows (see ``window(_:step:cells:)``): the first and last candidate grid column of
+    /// every image column (2 × width values), then the first and last grid row of every image row
+    /// (2 × height).
+    let windows: [Int32]
     /// The centres each block of rows can reach (those of the grid rows around it): only their
     /// sums are cleared (by the block itself) and added up.
     let blockCenters: [Range<Int>]
@@ -122,7 +126,8 @@ struct SuperpixelState {
         stepY = Float(height) / Float(rows)
         let k = columns * rows
         let (cols, rws, sx, sy, h) = (columns, rows, stepX, stepY, height)
-        columnCells = (0..<width).map { Int32(min(cols - 1, Int(Float($0) / sx))) }
+        windows = (0..<width).flatMap { Self.window($0, step: sx, cells: cols) }
+            + (0..<height).flatMap { Self.window($0, step: sy, cells: rws) }
         let blocks = Parallel.chunkCount(count: height, chunkSize: Self.blockRows)
         blockCenters = (0..<blocks).map { b -> Range<Int> in
             let first = b * Self.blockRows, last = min(h, first + Self.blockRows) - 1
@@ -145,6 +150,16 @@ struct SuperpixelState {
                 for ch in 0..<channels { centerFeatures[c * channels + ch] = features.data[ch * plane + y * width + x] }
             }
         }
+    }
+
+    /// The search window along one axis of coordinate `v` (pixels) on a grid of `cells` cells of
+    /// `step` pixels: its own cell g = min(cells − 1, ⌊v / step⌋) and the neighbour on the side of
+    /// the cell's middle (g + ½) · step where v lies, or g alone at the image border.
+    /// - Returns: [first, last] grid index, last − first ≤ 1.
+    static func window(_ v: Int, step: Float, cells: Int) -> [Int32] {
+        let g = min(cells - 1, Int(Float(v) / step))
+        if Float(v) < (Float(g) + 0.5) * step { return [Int32(max(0, g - 1)), Int32(g)] }
+        return [Int32(g), Int32(min(cells - 1, g + 1))]
     }
 
     /// SLIC's seed adjustment: move each centre to the lowest-gradient pixel of its 3 × 3
@@ -184,8 +199,8 @@ struct SuperpixelState {
         let stride = ch + 3  // feature sums, x sum, y sum, weight
         let blockCenters = self.blockCenters
         let temperature: Float? = if case .soft(let t) = assignment { t } else { nil }
-        let (w, h, cols, rws, sx, sy) = (width, height, columns, rows, stepX, stepY)
-        columnCells.withUnsafeBufferPointer { cp in
+        let (w, h, cols) = (width, height, columns)
+        windows.withUnsafeBufferPointer { wp in
             labels.withUnsafeMutableBufferPointer { lp in
                 partial.withUnsafeMutableBufferPointer { pp in
                     features.data.withUnsafeBufferPointer { fp in
@@ -195,31 +210,27 @@ struct SuperpixelState {
                                     let L = SendablePointer(lp.baseAddress!), P = SendablePointer(pp.baseAddress!)
                                     let F = SendableConstPointer(fp.baseAddress!), CF = SendableConstPointer(cfp.baseAddress!)
                                     let CX = SendableConstPointer(cxp.baseAddress!), CY = SendableConstPointer(cyp.baseAddress!)
-                                    let cells = SendableConstPointer(cp.baseAddress!)
+                                    let columnWindows = SendableConstPointer(wp.baseAddress!)
+                                    let rowWindows = SendableConstPointer(wp.baseAddress! + 2 * w)
                                     Parallel.forEachChunk(count: height, chunkSize: Self.blockRows) { b, rowsRange in
                                         let sums = P.base + b * k * stride
                                         let reach = blockCenters[b]
                                         (sums + reach.lowerBound * stride).update(repeating: 0, count: reach.count * stride)
-                                        if temperature == nil {
+                                        guard let temperature else {
                                             Self.assignNearest(rows: rowsRange, width: w, height: h, channels: ch, gridColumns: cols,
-                                                               gridRows: rws, stepY: sy, spatial: spatial, features: F.base,
-                                                               centers: CF.base, centerX: CX.base, centerY: CY.base,
-                                                               columnCells: cells.base, labels: L.base, sums: sums)
+                                                               spatial: spatial, features: F.base, centers: CF.base,
+                                                               centerX: CX.base, centerY: CY.base,
+                                                               columnWindows: columnWindows.base, rowWindows: rowWindows.base,
+                                                               labels: L.base, sums: sums)
                                             return
                                         }
-                                        var candidates = [Int](repeating: 0, count: 9), distances = [Float](repeating: 0, count: 9)
+                                        var candidates = [Int](repeating: 0, count: 4), distances = [Float](repeating: 0, count: 4)
                                         for y in rowsRange {
-                                            let gy = min(rws - 1, Int(Float(y) / sy))
                                             for x in 0..<w {
-                                                let gx = min(cols - 1, Int(Float(x) / sx))
                                                 let i = y * w + x
                                                 var count = 0, best = 0, bestDistance = Float.infinity
-                                                for dy in -1...1 {
-                                                    let cy = gy + dy
-                                                    guard cy >= 0 && cy < rws else { continue }
-                                                    for dx in -1...1 {
-                                                        let cx = gx + dx
-                                                        guard cx >= 0 && cx < cols else { continue }
+                                                for cy in Int(rowWindows[2 * y])...Int(rowWindows[2 * y + 1]) {
+                                                    for cx in Int(columnWindows[2 * x])...Int(columnWindows[2 * x + 1]) {
                                                         let c = cy * cols + cx
                                                         var dist: Float = 0
                                                         for q in 0..<ch {
@@ -235,25 +246,17 @@ struct SuperpixelState {
                                                     }
                                                 }
                                                 L[i] = Int32(best)
-                                                if let temperature {
-                                                    var total: Float = 0
-                                                    for s in 0..<count {
-                                                        distances[s] = expf(-(distances[s] - bestDistance) / temperature)
-                                                        total += distances[s]
-                                                    }
-                                                    for s in 0..<count {
-                                                        let a = Double(distances[s] / total), o = sums + candidates[s] * stride
-                                                        for q in 0..<ch { o[q] += a * Double(F[q * plane + i]) }
-                                                        o[ch] += a * Double(x)
-                                                        o[ch + 1] += a * Double(y)
-                                                        o[ch + 2] += a
-                                                    }
-                                                } else {
-                                                    let o = sums + best * stride
-                                                    for q in 0..<ch { o[q] += Double(F[q * plane + i]) }
-                                                    o[ch] += Double(x)
-                                                    o[ch + 1] += Double(y)
-                                                    o[ch + 2] += 1
+                                                var total: Float = 0
+                                                for s in 0..<count {
+                                                    distances[s] = expf(-(distances[s] - bestDistance) / temperature)
+                                                    total += distances[s]
+                                                }
+                                                for s in 0..<count {
+                                                    let a = Double(distances[s] / total), o = sums + candidates[s] * stride
+                                                    for q in 0..<ch { o[q] += a * Double(F[q * plane + i]) }
+                                                    o[ch] += a * Double(x)
+                                                    o[ch + 1] += a * Double(y)
+                                                    o[ch + 2] += a
                                                 }
                                             }
                                         }

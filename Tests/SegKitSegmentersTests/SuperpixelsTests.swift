@@ -86,6 +86,27 @@ import _TestSupport
         }
     }
 
+    /// The search window along an axis is SLIC's ±S around the seeds: every cell of the window has
+    /// its seed line (c + ½)·S within S of the pixel, every other cell at S or more, and the window
+    /// is the pixel's own cell and at most one neighbour (ties at S to float rounding).
+    @Test(arguments: [(481, 25), (321, 16), (100, 7), (10, 10), (9, 1), (1920, 27), (7, 3)])
+    func searchWindowIsSLICsTwoSWindow(length: Int, cells: Int) {
+        let step = Float(length) / Float(cells)
+        for v in 0..<length {
+            let window = SuperpixelState.window(v, step: step, cells: cells)
+            let own = min(cells - 1, Int(Float(v) / step))
+            #expect(window.count == 2 && window[0] <= own && own <= window[1] && window[1] - window[0] <= 1)
+            for c in 0..<cells {
+                let distance = abs(Float(v) - (Float(c) + 0.5) * step)
+                if (Int(window[0])...Int(window[1])).contains(c) {
+                    #expect(distance <= step * (1 + 1e-5), "v=\(v) c=\(c)")
+                } else {
+                    #expect(distance >= step * (1 - 1e-5), "v=\(v) c=\(c)")
+                }
+            }
+        }
+    }
+
     @Test func gridFollowsTheAspectRatio() {
         let g = Superpixels.grid(width: 1920, height: 1080, segmentCount: 400)
         #expect(abs(g.columns * g.rows - 400) < 30)

@@ -13,19 +13,19 @@ extern "C" {
 
 /// SLIC's hard E-step for three-channel (CIELAB) features on image rows [rowBegin, rowEnd).
 ///
-/// Every pixel goes to the nearest of the centres of its own and the 8 neighbouring grid cells
-/// under D² = ‖f − f_c‖² + spatial · ((x − x_c)² + (y − y_c)²), computed as
+/// Every pixel (x, y) goes to the nearest centre of the grid cells in rows
+/// rowWindows[2y] … rowWindows[2y + 1] and columns columnWindows[2x] … columnWindows[2x + 1]
+/// (at most 2 × 2 cells; column windows non-decreasing in x) under
+/// D² = ‖f − f_c‖² + spatial · ((x − x_c)² + (y − y_c)²), computed as
 /// ((t0² + t1²) + t2²) + spatial · (ex² + ey²), candidates in increasing centre index with a strict
 /// `<` (the first minimum wins). Its label is written, and its features, x, y and a count of 1 are
 /// added (in double) to sums[6 · centre …].
-/// - features: three planes of width × height floats; centers: 3 floats per centre; centerX,
-///   centerY: positions; columnCells: the grid column of every image column (non-decreasing);
-///   the grid row of image row y is min(gridRows − 1, (int)((float)y / stepY)).
+/// - features: three planes of width × height floats; centers: 3 floats per centre (centre
+///   c = gridRow · gridColumns + gridColumn); centerX, centerY: positions.
 void sk_slic_assign3(int64_t rowBegin, int64_t rowEnd, int64_t width, int64_t height,
-                     int64_t gridColumns, int64_t gridRows, float stepY, float spatial,
-                     const float *features, const float *centers, const float *centerX,
-                     const float *centerY, const int32_t *columnCells, int32_t *labels,
-                     double *sums);
+                     int64_t gridColumns, float spatial, const float *features, const float *centers,
+                     const float *centerX, const float *centerY, const int32_t *columnWindows,
+                     const int32_t *rowWindows, int32_t *labels, double *sums);
 
 /// sRGB → CIELAB (D65) for n pixels of three float planes, in place allowed (r == l etc.).
 ///
