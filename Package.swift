@@ -29,6 +29,9 @@ let package = Package(
             name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
         .systemLibrary(
+            name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        .systemLibrary(
             name: "CTurboJPEG", path: "Sources/CTurboJPEG", pkgConfig: "libturbojpeg",
             providers: [.apt(["libturbojpeg0-dev"]), .brew(["jpeg-turbo"])]),
 
@@ -53,7 +56,7 @@ let package = Package(
             name: "SegKitSegmenters",
             dependencies: ["SegKitCore", "SegKitClustering", "SegKitRefinement", "SegKitNN", "CSegKitKernels"],
             swiftSettings: tuning),
-        .target(name: "SegKitIO", dependencies: ["SegKitCore", "SegKitNN", "SegKitEvaluation", "CSegKitPNG", "CTurboJPEG"], swiftSettings: tuning),
+        .target(name: "SegKitIO", dependencies: ["SegKitCore", "SegKitNN", "SegKitEvaluation", "CSegKitPNG", "CTurboJPEG", "CZlib"], swiftSettings: tuning),
         .target(
             name: "SegKit",
             dependencies: [

@@ -38,8 +38,10 @@ struct EvalRegionsCommand: ParsableCommand {
         commandName: "regions",
         abstract: "BSDS-style region metrics against one or more annotators: covering, PRI, VI, NFCovering.",
         discussion: """
-            Annotators: a ground-truth folder NAME/ holding several label maps, or files NAME_1.png, NAME_2.png…
-            (or a single NAME.png). A prediction folder NAME/ with several maps is a hierarchy: one row per level.
+            Annotators: a ground-truth folder NAME/ holding several label maps, files NAME_1.png, NAME_2.png…,
+            a single NAME.png, or a BSDS500 ground-truth file NAME.mat (every human segmentation in it), so
+            --gt BSDS500/data/groundTruth/test works as downloaded. Predictions: NAME.png, NAME/labels.png (the layout
+            `segkit segment` writes), or a folder NAME/ with several maps: a hierarchy, one row per level.
             """)
 
     @Option(help: "Prediction label map or folder.")
@@ -62,7 +64,8 @@ struct EvalRegionsCommand: ParsableCommand {
             guard !names.isEmpty else { throw SegKitError(.invalidArgument, "no annotations found", path: gt) }
             var levels: [Int: [RegionMetrics.Report]] = [:]
             for name in names {
-                let annotations = try files(gt, name).map { (path) throws(SegKitError) in try LabelMapFile.read(path, maxPixels: decoding.maxPixels) }
+                var annotations: [LabelMap] = []
+                for path in try files(gt, name) { annotations += try LabelMapFile.readAnnotations(path, maxPixels: decoding.maxPixels) }
                 let predictions = try files(pred, name)
                 guard !predictions.isEmpty else { throw SegKitError(.fileSystem, "no prediction for \(name)", path: pred) }
                 for (level, path) in predictions.enumerated() {
@@ -87,19 +90,21 @@ struct EvalRegionsCommand: ParsableCommand {
         }
     }
 
-    /// NAME/ folder contents, NAME_k files, or NAME.png / NAME.npy.
+    /// NAME/labels.png, NAME/ folder contents, NAME_k files, or NAME.png / NAME.npy / NAME.mat.
     func files(_ folder: String, _ name: String) throws(SegKitError) -> [String] {
         if FileAccess.kind(folder) == .file { return [folder] }
         let sub = folder + "/" + name
+        // The layout `segkit segment` writes: NAME/labels.png beside its overlay.
+        if FileAccess.kind(sub + "/labels.png") == .file { return [sub + "/labels.png"] }
         if FileAccess.kind(sub) == .directory {
-            return ((try? FileManager.default.contentsOfDirectory(atPath: sub)) ?? []).filter { ["png", "npy"].contains(FileAccess.fileExtension($0)) }
+            return ((try? FileManager.default.contentsOfDirectory(atPath: sub)) ?? []).filter { ["png", "npy", "mat"].contains(FileAccess.fileExtension($0)) }
                 .sorted().map { sub + "/" + $0 }
         }
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         let numbered = entries.filter { baseName($0).hasPrefix(name + "_") && Int(baseName($0).dropFirst(name.count + 1)) != nil }
             .sorted { Int(baseName($0).dropFirst(name.count + 1))! < Int(baseName($1).dropFirst(name.count + 1))! }
         if !numbered.isEmpty { return numbered.map { folder + "/" + $0 } }
-        return ["png", "npy"].map { "\(folder)/\(name).\($0)" }.filter { FileAccess.kind($0) == .file }
+        return ["png", "npy", "mat"].map { "\(folder)/\(name).\($0)" }.filter { FileAccess.kind($0) == .file }
     }
 }
 

@@ -38,6 +38,30 @@ import SegKitIO
         #expect(missing.status == 1 && missing.stderr.contains("no prediction for a"))
     }
 
+    /// BSDS500's layout as downloaded: groundTruth/NAME.mat (several annotators) against NAME.png.
+    @Test func regionsAgainstBSDSGroundTruthFiles() throws {
+        let gtFolder = try CLIRunner.temporaryFolder(), predFolder = try CLIRunner.temporaryFolder()
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("SegKitIOTests/Fixtures/mat").path
+        try FileManager.default.copyItem(atPath: fixtures + "/bsds-compressed.mat", toPath: gtFolder + "/100007.mat")
+        let annotators = try LabelMapFile.readAnnotations(gtFolder + "/100007.mat")
+        #expect(annotators.count == 3)
+        try LabelPNG.write(annotators[1], to: predFolder + "/100007.png")
+        let r = try CLIRunner.run(["eval", "regions", "--pred", predFolder, "--gt", gtFolder])
+        #expect(r.status == 0 && r.stdout.contains("0  1  1.0000"), "\(r.stdout)\(r.stderr)")
+        // `segkit segment`'s layout: NAME/labels.png beside a colour overlay.
+        let segmentFolder = try CLIRunner.temporaryFolder()
+        try FileManager.default.createDirectory(atPath: segmentFolder + "/100007", withIntermediateDirectories: true)
+        try LabelPNG.write(annotators[1], to: segmentFolder + "/100007/labels.png")
+        try FileManager.default.copyItem(atPath: CLIRunner.examples + "/scene.png", toPath: segmentFolder + "/100007/overlay.png")
+        let segmented = try CLIRunner.run(["eval", "regions", "--pred", segmentFolder, "--gt", gtFolder])
+        #expect(segmented.status == 0 && segmented.stdout.contains("0  1  1.0000"), "\(segmented.stdout)\(segmented.stderr)")
+        // A MAT-file that is not BSDS ground truth is named in the error.
+        try Data([UInt8](repeating: 1, count: 200)).write(to: URL(fileURLWithPath: gtFolder + "/100007.mat"))
+        let bad = try CLIRunner.run(["eval", "regions", "--pred", predFolder, "--gt", gtFolder])
+        #expect(bad.status == 1 && bad.stderr.contains("100007.mat"), "\(bad.stderr)")
+    }
+
     @Test func instanceEvaluation() throws {
         let folder = try CLIRunner.temporaryFolder()
         var dataset = COCODataset(images: [.init(id: 1, width: 8, height: 6, fileName: "a.png")], annotations: [],
