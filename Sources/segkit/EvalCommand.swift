@@ -43,12 +43,12 @@ struct EvalOptions: ParsableArguments {
             return [(baseName(gt), pred, gt)]
         case (.directory, .directory):
             var names = ((try? FileManager.default.contentsOfDirectory(atPath: gt)) ?? [])
-                .filter { ["png", "npy"].contains(FileAccess.fileExtension($0)) }.sorted()
+                .filter { ["png", "npy", "mat"].contains(FileAccess.fileExtension($0)) }.sorted()
             // A folder of images next to NAME-labels.png files (what `segkit scenes` writes): only
             // the label files are ground truth.
             let labelFiles = names.filter { baseName($0).hasSuffix("-labels") }
             if !labelFiles.isEmpty { names = labelFiles }
-            guard !names.isEmpty else { throw SegKitError(.invalidArgument, "no ground-truth label maps (.png, .npy) found", path: gt) }
+            guard !names.isEmpty else { throw SegKitError(.invalidArgument, "no ground-truth label maps (.png, .npy, .mat) found", path: gt) }
             return try names.map { (file) throws(SegKitError) in
                 var stem = baseName(file)
                 if stem.hasSuffix("-labels") { stem = String(stem.dropLast(7)) }

@@ -67,7 +67,11 @@ struct EvalEntityCommand: ParsableCommand {
 struct EvalSuperpixelsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "superpixels",
-        abstract: "Superpixel quality: ASA, boundary recall, undersegmentation error, compactness, count.")
+        abstract: "Superpixel quality: ASA, boundary recall, undersegmentation error, compactness, count.",
+        discussion: """
+            Ground truth with several annotators (a BSDS500 groundTruth/NAME.mat) is scored against each \
+            human segmentation and the metrics are averaged over them, per image.
+            """)
 
     @OptionGroup var options: EvalOptions
 
@@ -81,9 +85,17 @@ struct EvalSuperpixelsCommand: ParsableCommand {
             var reports: [String: SuperpixelMetrics.Report] = [:], rows: [String] = []
             for (name, predPath, gtPath) in pairs {
                 let sp = try LabelMapFile.read(predPath, maxPixels: options.decoding.maxPixels)
-                let truth = try LabelMapFile.read(gtPath, maxPixels: options.decoding.maxPixels)
-                let r = try SegKitError.attributed(to: predPath) { () throws(SegKitError) in
-                    try SuperpixelMetrics.evaluate(superpixels: sp, groundTruth: truth, tolerance: tolerance)
+                let truths = try LabelMapFile.readAnnotations(gtPath, maxPixels: options.decoding.maxPixels)
+                let each = try SegKitError.attributed(to: predPath) { () throws(SegKitError) in
+                    try truths.map { (truth) throws(SegKitError) in try SuperpixelMetrics.evaluate(superpixels: sp, groundTruth: truth, tolerance: tolerance) }
+                }
+                var r = each[0]
+                if each.count > 1 {
+                    func mean(_ f: (SuperpixelMetrics.Report) -> Double) -> Double { each.map(f).reduce(0, +) / Double(each.count) }
+                    r.achievableSegmentationAccuracy = mean(\.achievableSegmentationAccuracy)
+                    r.boundaryRecall = mean(\.boundaryRecall)
+                    r.undersegmentationError = mean(\.undersegmentationError)
+                    r.compactness = mean(\.compactness)
                 }
                 reports[name] = r
                 rows.append("\(name),\(r.segmentCount),\(decimal(r.achievableSegmentationAccuracy)),\(decimal(r.boundaryRecall)),\(decimal(r.undersegmentationError)),\(decimal(r.compactness))")

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import _TestSupport
 import SegKitIO
+import SegKitEvaluation
 
 @Suite struct EvalCommandTests {
     @Test func entityAndSuperpixelsOnTheExample() throws {
@@ -56,6 +57,11 @@ import SegKitIO
         try FileManager.default.copyItem(atPath: CLIRunner.examples + "/scene.png", toPath: segmentFolder + "/100007/overlay.png")
         let segmented = try CLIRunner.run(["eval", "regions", "--pred", segmentFolder, "--gt", gtFolder])
         #expect(segmented.status == 0 && segmented.stdout.contains("0  1  1.0000"), "\(segmented.stdout)\(segmented.stderr)")
+        // Superpixels against the three annotators: the mean of the three scores.
+        let sp = try CLIRunner.run(["eval", "superpixels", "--pred", predFolder, "--gt", gtFolder])
+        let asa = annotators.map { try! SuperpixelMetrics.evaluate(superpixels: annotators[1], groundTruth: $0).achievableSegmentationAccuracy }
+        #expect(sp.status == 0 && sp.stdout.contains(String(format: "%.4f", asa.reduce(0, +) / 3)) && asa.contains { $0 < 1 },
+                "\(sp.stdout)\(sp.stderr) \(asa)")
         // A MAT-file that is not BSDS ground truth is named in the error.
         try Data([UInt8](repeating: 1, count: 200)).write(to: URL(fileURLWithPath: gtFolder + "/100007.mat"))
         let bad = try CLIRunner.run(["eval", "regions", "--pred", predFolder, "--gt", gtFolder])
