@@ -8,16 +8,23 @@ struct ClusterCommand: ParsableCommand {
         abstract: "Cluster the rows of a feature matrix (.npy, N × D) and write int32 labels (.npy).",
         discussion: """
             Algorithms:
-              kmeans              k-means (scikit-learn semantics: k-means++, --restarts, --tolerance); needs --k
-              minibatch-kmeans    mini-batch k-means for millions of rows (--batch-size); needs --k
+              kmeans              k-means (scikit-learn semantics: k-means++, --restarts,
+                                  --tolerance); needs --k
+              minibatch-kmeans    mini-batch k-means for millions of rows (--batch-size);
+                                  needs --k
               spherical-kmeans    cosine k-means on L2-normalised rows; needs --k
-              projective-kmeans   sign-invariant k-means on lines (bottom-up paper Eq. 4); needs --k
-              meanshift           mean-shift; needs --bandwidth (distance in --geometry: Euclidean ‖x−c‖,
-                                  spherical 1−x·c, projective 1−|x·c|; the paper's 45° window is 0.2929)
-              em                  soft EM (ClustSeg) from k-means++ centres; needs --k; writes hard labels
-              ncut                normalized cuts on a graph of the rows, recursively to --k segments
+              projective-kmeans   sign-invariant k-means on lines (bottom-up paper Eq. 4);
+                                  needs --k
+              meanshift           mean-shift; needs --bandwidth (distance in --geometry:
+                                  Euclidean ‖x−c‖, spherical 1−x·c, projective 1−|x·c|; the
+                                  paper's 45° window is 0.2929)
+              em                  soft EM (ClustSeg) from k-means++ centres; needs --k;
+                                  writes hard labels
+              ncut                normalized cuts on a graph of the rows, recursively to --k
+                                  segments
             Labels are int32, contiguous from 0. A one-line summary goes to stdout.
-            Example: segkit cluster kmeans --input X.npy --k 20 --output labels.npy --centers centers.npy
+            Example:
+              segkit cluster kmeans --input X.npy --k 20 --output labels.npy --centers centers.npy
             """)
 
     enum Algorithm: String, ExpressibleByArgument, CaseIterable {

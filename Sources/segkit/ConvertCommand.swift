@@ -7,12 +7,14 @@ struct ConvertCommand: ParsableCommand {
         abstract: "Convert between images, label-map PNGs and .npy arrays (formats from the extensions).",
         discussion: """
             What the input is:
-              • a single-channel 16-bit PNG is a label map (65535 = void); other PNGs and JPEGs are images;
-              • a 2-D integer or bool .npy is a label map (-1 = void); a float .npy (H×W or H×W×C) or a \
-            3-D uint8/uint16 .npy is an image.
-            Use --as to override. Conversions are exact: labels ⇄ 16-bit PNG ⇄ int32 .npy; 8/16-bit \
-            images ⇄ uint8/uint16 .npy (H×W×C). Float .npy images must hold values in [0, 1] and become \
-            8-bit images. Label values must lie in -1…65534 to be stored as PNG.
+              • a single-channel 16-bit PNG is a label map (65535 = void); other PNGs and
+                JPEGs are images;
+              • a 2-D integer or bool .npy is a label map (-1 = void); a float .npy (H×W or
+                H×W×C) or a 3-D uint8/uint16 .npy is an image.
+            Use --as to override. Conversions are exact: labels ⇄ 16-bit PNG ⇄ int32 .npy;
+            8/16-bit images ⇄ uint8/uint16 .npy (H×W×C). Float .npy images must hold values
+            in [0, 1] and become 8-bit images. Label values must lie in -1…65534 to be
+            stored as PNG.
             Examples:
               segkit convert labels.npy labels.png
               segkit convert photo.jpg photo.npy --float

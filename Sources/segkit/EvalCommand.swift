@@ -7,11 +7,12 @@ struct EvalCommand: ParsableCommand {
         commandName: "eval",
         abstract: "Evaluate segmentations against ground truth.",
         discussion: """
-            --pred and --gt are label-map files or folders. In folders, ground-truth files NAME.png or
-            NAME-labels.png are paired with predictions NAME/labels.png (the layout `segkit segment`
-            writes), NAME.png or NAME-labels.png; when a ground-truth folder holds NAME-labels.png files,
-            only those are ground truth (images may sit beside them, as `segkit scenes` writes them).
-            Label maps are 16-bit label PNGs or integer .npy.
+            --pred and --gt are label-map files or folders. In folders, ground-truth files
+            NAME.png or NAME-labels.png are paired with predictions NAME/labels.png (the
+            layout `segkit segment` writes), NAME.png or NAME-labels.png; when a
+            ground-truth folder holds NAME-labels.png files, only those are ground truth
+            (images may sit beside them, as `segkit scenes` writes them). Label maps are
+            16-bit label PNGs or integer .npy.
             """,
         subcommands: [EvalEntityCommand.self, EvalSuperpixelsCommand.self, EvalSemanticCommand.self, EvalRegionsCommand.self,
                       EvalSaliencyCommand.self, EvalInstanceCommand.self, EvalPanopticCommand.self, EvalEmbeddingCommand.self])

@@ -7,11 +7,12 @@ struct EvalEmbeddingCommand: ParsableCommand {
         commandName: "embedding",
         abstract: "How well a model's features separate entities (bottom-up paper, Table 5).",
         discussion: """
-            For every image NAME.png/.jpg in --images with a label map NAME-labels.png (or NAME.png) in
-            --gt: the model's unit features at the image's own size; per entity the line μ (top
-            eigenvector of Σ f fᵀ); intra-entity = mean |f·μ| of its pixels (higher is better, 1 = all
-            on the line); inter-mean = mean |μₖ·μₗ| over pairs of entities of one image (lower is
-            better, 0 = orthogonal). Both are averaged over all entities / pairs of the data set.
+            For every image NAME.png/.jpg in --images with a label map NAME-labels.png (or
+            NAME.png) in --gt: the model's unit features at the image's own size; per entity
+            the line μ (top eigenvector of Σ f fᵀ); intra-entity = mean |f·μ| of its pixels
+            (higher is better, 1 = all on the line); inter-mean = mean |μₖ·μₗ| over pairs of
+            entities of one image (lower is better, 0 = orthogonal). Both are averaged over
+            all entities / pairs of the data set.
             Example: segkit eval embedding --model default --images data/test --gt data/test
             """)
 

@@ -7,9 +7,10 @@ struct EvalEntityCommand: ParsableCommand {
         commandName: "entity",
         abstract: "Class-agnostic entity metrics: mIoU, Boundary IoU and Recall@0.5 (bottom-up paper, Tables 1–3).",
         discussion: """
-            Each ground-truth segment is matched to the predicted segment of highest IoU; extra predicted
-            segments are not penalised. Void (−1 / 65535) ground-truth pixels are ignored. Dataset numbers pool
-            all ground-truth segments. With --baseline (a JSON written by --json), Δ% columns compare.
+            Each ground-truth segment is matched to the predicted segment of highest IoU;
+            extra predicted segments are not penalised. Void (−1 / 65535) ground-truth
+            pixels are ignored. Dataset numbers pool all ground-truth segments. With
+            --baseline (a JSON written by --json), Δ% columns compare.
             Example: segkit eval entity --pred out/ --gt data/test --json results.json
             """)
 
@@ -69,8 +70,9 @@ struct EvalSuperpixelsCommand: ParsableCommand {
         commandName: "superpixels",
         abstract: "Superpixel quality: ASA, boundary recall, undersegmentation error, compactness, count.",
         discussion: """
-            Ground truth with several annotators (a BSDS500 groundTruth/NAME.mat) is scored against each \
-            human segmentation and the metrics are averaged over them, per image.
+            Ground truth with several annotators (a BSDS500 groundTruth/NAME.mat) is scored
+            against each human segmentation and the metrics are averaged over them, per
+            image.
             """)
 
     @OptionGroup var options: EvalOptions

@@ -38,10 +38,12 @@ struct EvalRegionsCommand: ParsableCommand {
         commandName: "regions",
         abstract: "BSDS-style region metrics against one or more annotators: covering, PRI, VI, NFCovering.",
         discussion: """
-            Annotators: a ground-truth folder NAME/ holding several label maps, files NAME_1.png, NAME_2.png…,
-            a single NAME.png, or a BSDS500 ground-truth file NAME.mat (every human segmentation in it), so
-            --gt BSDS500/data/groundTruth/test works as downloaded. Predictions: NAME.png, NAME/labels.png (the layout
-            `segkit segment` writes), or a folder NAME/ with several maps: a hierarchy, one row per level.
+            Annotators: a ground-truth folder NAME/ holding several label maps, files
+            NAME_1.png, NAME_2.png…, a single NAME.png, or a BSDS500 ground-truth file
+            NAME.mat (every human segmentation in it), so --gt BSDS500/data/groundTruth/test
+            works as downloaded. Predictions: NAME.png, NAME/labels.png (the layout `segkit
+            segment` writes), or a folder NAME/ with several maps: a hierarchy, one row per
+            level.
             """)
 
     @Option(help: "Prediction label map or folder.")

@@ -13,16 +13,19 @@ struct GuidedFilterCommand: ParsableCommand {
         commandName: "guided",
         abstract: "Guided filter (He et al.): smooth --input while following the edges of --guide.",
         discussion: """
-            --input is an image (.png/.jpg, read as values in [0, 1]) or a float .npy of shape (H, W) or \
-            (H, W, C), e.g. a soft mask or saliency map. --guide is an image of the same size (gray or colour).
-            --eps is in squared guide units with the guide scaled to [0, 1]: 1e-3 ≈ a standard deviation of \
-            0.03 (8 grey levels). (OpenCV's ximgproc.guidedFilter with an 8-bit guide takes eps × 255².)
-            Output: .npy (float32, H × W × C) or an image (values clamped to [0, 1]).
-            One input:  segkit filter guided --input mask.npy --guide photo.jpg --radius 8 --eps 1e-3 -o refined.npy
-            Many:       segkit filter guided --input masks/*.npy --guide photos/*.jpg --output-dir out/
-                        (the i-th input goes with the i-th guide, or every input with one guide; writes
-                        out/NAME-guided.npy, or .png with --format png; a bad pair is reported and skipped,
-                        the exit status is then 1)
+            --input is an image (.png/.jpg, read as values in [0, 1]) or a float .npy of
+            shape (H, W) or (H, W, C), e.g. a soft mask or saliency map. --guide is an image
+            of the same size (gray or colour). --eps is in squared guide units with the
+            guide scaled to [0, 1]: 1e-3 ≈ a standard deviation of 0.03 (8 grey levels).
+            (OpenCV's ximgproc.guidedFilter with an 8-bit guide takes eps × 255².) Output:
+            .npy (float32, H × W × C) or an image (values clamped to [0, 1]).
+            One input:  segkit filter guided --input mask.npy --guide photo.jpg --radius 8
+                        --eps 1e-3 -o refined.npy
+            Many:       segkit filter guided --input masks/*.npy --guide photos/*.jpg
+                        --output-dir out/ (the i-th input goes with the i-th guide, or every
+                        input with one guide; writes out/NAME-guided.npy, or .png with
+                        --format png; a bad pair is reported and skipped, the exit status is
+                        then 1)
             """)
 
     @Option(parsing: .upToNextOption, help: "Image(s) or .npy file(s) to filter.")

@@ -6,9 +6,9 @@ struct InfoCommand: ParsableCommand {
         commandName: "info",
         abstract: "Describe image, label-map and .npy files.",
         discussion: """
-            Images: format, size, channels and bit depth. Single-channel 16-bit PNGs are label maps \
-            (SegKit's format) and also report their number of labels; --labels reads every \
-            single-channel PNG that way. .npy files: dtype and shape.
+            Images: format, size, channels and bit depth. Single-channel 16-bit PNGs are
+            label maps (SegKit's format) and also report their number of labels; --labels
+            reads every single-channel PNG that way. .npy files: dtype and shape.
             Every file is described even when one fails; the exit status is then 1.
             """)
 

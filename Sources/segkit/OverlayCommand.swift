@@ -6,7 +6,7 @@ struct OverlayCommand: ParsableCommand {
         commandName: "overlay",
         abstract: "Draw a label map over an image.",
         discussion: """
-            Each segment is tinted with a fixed distinct colour; void pixels stay untinted. \
+            Each segment is tinted with a fixed distinct colour; void pixels stay untinted.
             LABELS is a label PNG or an integer .npy of the image's size.
             Example: segkit overlay photo.jpg labels.png -o overlay.png --boundaries
             """)

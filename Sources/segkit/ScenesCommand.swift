@@ -6,9 +6,9 @@ struct ScenesCommand: ParsableCommand {
         commandName: "scenes",
         abstract: "Generate labelled synthetic scenes (the procedural training and test data).",
         discussion: """
-            Writes NAME-IIII.png (sRGB image) and NAME-IIII-labels.png (16-bit label map, 65535 = \
-            unlabelled) for scenes FIRST…FIRST+COUNT-1. A scene depends only on --seed and its index, \
-            so held-out sets are other seeds or other index ranges.
+            Writes NAME-IIII.png (sRGB image) and NAME-IIII-labels.png (16-bit label map,
+            65535 = unlabelled) for scenes FIRST…FIRST+COUNT-1. A scene depends only on
+            --seed and its index, so held-out sets are other seeds or other index ranges.
             Example: segkit scenes -o data/test --count 200 --seed 7 --size 256
             """)
 

@@ -11,11 +11,12 @@ struct SegKitCommand: ParsableCommand {
         commandName: "segkit",
         abstract: "Image segmentation by clustering: every pixel a feature vector, every segment a cluster.",
         discussion: """
-            Images are PNG or JPEG; label maps are 16-bit PNGs (label L stored as L, void as 65535) \
-            or integer .npy arrays (-1 = void); arrays are NumPy .npy files.
+            Images are PNG or JPEG; label maps are 16-bit PNGs (label L stored as L, void as
+            65535) or integer .npy arrays (-1 = void); arrays are NumPy .npy files.
             Run `segkit help <subcommand>` for the options of a subcommand.
             Threads: set SEGKIT_THREADS (default: all cores).
-            Exit status: 0 success, 1 bad input or failure (one line on stderr), 2 usage error.
+            Exit status: 0 success, 1 bad input or failure (one line on stderr), 2 usage
+            error.
             """,
         version: segKitVersion,
         subcommands: [InfoCommand.self, ConvertCommand.self, OverlayCommand.self, ScenesCommand.self, ClusterCommand.self, SuperpixelsCommand.self, FilterCommand.self, TrainCommand.self, SegmentCommand.self, EvalCommand.self]

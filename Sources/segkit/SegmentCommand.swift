@@ -10,15 +10,18 @@ struct SegmentCommand: ParsableCommand {
             For each image NAME, writes into OUTPUT/NAME/:
               labels.png   16-bit label map, contiguous from 0, every pixel in a segment
               overlay.png  the segments drawn over the image
-              masks.json   one record per segment: COCO RLE "segmentation", "bbox" (XYWH), "area",
-                           "predicted_iou" (confidence), "stability_score" (agreement across resolutions)
-              features.npy, features.png  with --features: the unit embedding (H × W × d) and its PCA view
-            Models: default (Models/entity-d64.safetensors, found via $SEGKIT_MODEL, ./Models or next to the
-            package), classic (colour + position mean-shift, no network), merge (superpixels merged by colour),
-            or a path to a .safetensors model trained with `segkit train entity`. With a network, segments are
-            also cut where superpixels merged by colour (--colour-split ΔE, default 40, 0 = off) are cut.
-            Inputs may be files or folders (their .png/.jpg files). A bad file is reported and skipped; the
-            exit status is then 1.
+              masks.json   one record per segment: COCO RLE "segmentation", "bbox" (XYWH),
+                           "area", "predicted_iou" (confidence), "stability_score"
+                           (agreement across resolutions)
+              features.npy, features.png  with --features: the unit embedding (H × W × d)
+                                          and its PCA view
+            Models: default (Models/entity-d64.safetensors, found via $SEGKIT_MODEL,
+            ./Models or next to the package), classic (colour + position mean-shift, no
+            network), merge (superpixels merged by colour), or a path to a .safetensors
+            model trained with `segkit train entity`. With a network, segments are also cut
+            where superpixels merged by colour (--colour-split ΔE, default 40, 0 = off) are
+            cut. Inputs may be files or folders (their .png/.jpg files). A bad file is
+            reported and skipped; the exit status is then 1.
             Example: segkit segment photo.jpg -o out/ --resolutions 256,512
             """)
 

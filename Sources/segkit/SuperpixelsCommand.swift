@@ -6,10 +6,11 @@ struct SuperpixelsCommand: ParsableCommand {
         commandName: "superpixels",
         abstract: "Superpixels (SLIC-family clustering in CIELAB + position); labels as 16-bit PNG.",
         discussion: """
-            One image:  segkit superpixels photo.jpg -n 400 -o labels.png --overlay overlay.png
-            Many:       segkit superpixels *.jpg -n 400 --output-dir out/ --overlays
-                        (writes out/NAME-labels.png and, with --overlays, out/NAME-overlay.png; a bad file
-                        is reported and skipped, the exit status is then 1)
+            One image:  segkit superpixels photo.jpg -n 400 -o labels.png --overlay
+                        overlay.png
+            Many:       segkit superpixels *.jpg -n 400 --output-dir out/ --overlays (writes
+                        out/NAME-labels.png and, with --overlays, out/NAME-overlay.png; a
+                        bad file is reported and skipped, the exit status is then 1)
             Labels are contiguous from 0 and every superpixel is one 4-connected region.
             """)
 

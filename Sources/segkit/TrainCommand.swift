@@ -16,32 +16,38 @@ struct TrainEntityCommand: ParsableCommand {
         discussion: """
             Training data (--data):
             - procedural: seeded synthetic scenes generated at --size (the default).
-            - labels:DIR: photographs DIR/NAME.jpg (or .jpeg, .png), each with a label map \
-            DIR/NAME-labels.png (16-bit, 65535 = unlabelled; or 8-bit/palette) or DIR/NAME-labels.npy \
-            (integers, -1 = unlabelled) of the same size; the layout `segkit scenes` writes. Every image \
-            needs a label map and every label map an image.
-            - panoptic:DIR: COCO panoptic as downloaded: DIR/annotations/panoptic_train2017.json, its PNGs in \
-            DIR/annotations/panoptic_train2017/ (or DIR/panoptic_train2017/), photographs in DIR/train2017/. \
-            In general, for STEM.json the PNG folder is STEM and the image folder STEM without "panoptic_" \
-            (else DIR/images). If DIR holds several panoptic JSON files, name one: \
-            panoptic:DIR/annotations/panoptic_train2017.json. Every segment (thing or stuff) is an entity; \
-            VOID (id 0) and crowd segments are unlabelled.
+            - labels:DIR: photographs DIR/NAME.jpg (or .jpeg, .png), each with a label map
+              DIR/NAME-labels.png (16-bit, 65535 = unlabelled; or 8-bit/palette) or
+              DIR/NAME-labels.npy (integers, -1 = unlabelled) of the same size; the layout
+              `segkit scenes` writes. Every image needs a label map and every label map an
+              image.
+            - panoptic:DIR: COCO panoptic as downloaded:
+              DIR/annotations/panoptic_train2017.json, its PNGs in
+              DIR/annotations/panoptic_train2017/ (or DIR/panoptic_train2017/), photographs
+              in DIR/train2017/. In general, for STEM.json the PNG folder is STEM and the
+              image folder STEM without "panoptic_" (else DIR/images). If DIR holds several
+              panoptic JSON files, name one:
+              panoptic:DIR/annotations/panoptic_train2017.json. Every segment (thing or
+              stuff) is an entity; VOID (id 0) and crowd segments are unlabelled.
 
-            Folder data is decoded per batch, visited in a seeded random order per epoch and augmented \
-            from (seed, step, batch index) alone: a square crop of 0.5-1 times the shorter side at a random \
-            place, resized to --size (area averaging when shrinking, bilinear when enlarging; labels \
-            nearest), a horizontal flip with probability 0.5, brightness, contrast and saturation jitter \
-            of ±30%. --resume continues bit for bit as long as the data set is unchanged.
+            Folder data is decoded per batch, visited in a seeded random order per epoch and
+            augmented from (seed, step, batch index) alone: a square crop of 0.5-1 times the
+            shorter side at a random place, resized to --size (area averaging when
+            shrinking, bilinear when enlarging; labels nearest), a horizontal flip with
+            probability 0.5, brightness, contrast and saturation jitter of ±30%. --resume
+            continues bit for bit as long as the data set is unchanged.
 
-            Every --log-every steps a line with the loss components (total, attraction, repulsion, \
-            segment, regional contrast, gradient, unit length) and images/s goes to stdout. Every \
-            --validate-every steps: the Table-5 similarities (intra-entity |cos| to the entity line, \
-            higher is better; inter-mean |cos| between entity lines, lower is better) on \
-            --validation-scenes images: held-out procedural scenes for procedural data; for folder data \
-            the first images of the data set (centre square, no augmentation), which are also trained \
-            on, so this tracks fit, not generalisation. A checkpoint (weights, optimiser state, step) is \
-            written atomically to OUT.checkpoint.safetensors every --checkpoint-every steps; --resume \
-            continues from one bit for bit. The final model (weights only) goes to --out.
+            Every --log-every steps a line with the loss components (total, attraction,
+            repulsion, segment, regional contrast, gradient, unit length) and images/s goes
+            to stdout. Every --validate-every steps: the Table-5 similarities (intra-entity
+            |cos| to the entity line, higher is better; inter-mean |cos| between entity
+            lines, lower is better) on --validation-scenes images: held-out procedural
+            scenes for procedural data; for folder data the first images of the data set
+            (centre square, no augmentation), which are also trained on, so this tracks fit,
+            not generalisation. A checkpoint (weights, optimiser state, step) is written
+            atomically to OUT.checkpoint.safetensors every --checkpoint-every steps;
+            --resume continues from one bit for bit. The final model (weights only) goes to
+            --out.
 
             Examples:
               segkit train entity --steps 3000 --size 128 --out Models/entity.safetensors
