@@ -233,7 +233,7 @@ struct MATReader {
         case 4:  // char
             let data = try element(at: next, within: range.upperBound)
             let units = try numbers(data.type, data.data)
-            let scalars = units.map { Unicode.Scalar(UInt32(clamping: Int($0))) ?? "\u{FFFD}" }
+            let scalars = units.map { ($0 >= 0 && $0 < 0x110000 ? Unicode.Scalar(UInt32($0)) : nil) ?? "\u{FFFD}" }
             return (name, .characters(String(String.UnicodeScalarView(scalars))))
         case 5:
             throw .unsupported("sparse array \(name.isEmpty ? "" : "'\(name)' ")at byte \(range.lowerBound)")

@@ -55,6 +55,15 @@ import SegKitIO
         #expect(maps == [try LabelMap(width: 3, height: 2, labels: [0, 2, 1, 1, 0, 1])])
     }
 
+    /// A character array stored as doubles out of Unicode's range (a corrupt file) reads as
+    /// replacement characters instead of trapping.
+    @Test func oddCharacterStorageDoesNotTrap() throws {
+        let writer = MATWriter(littleEndian: true)
+        let doubles = [1e300, -5, 65].flatMap { (v: Double) -> [UInt8] in withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) } }
+        let text = writer.matrix(arrayClass: 4, dimensions: [1, 3], name: "t", data: writer.element(type: 9, doubles))
+        #expect(try MATFile(bytes: writer.header() + text).variables["t"] == .characters("\u{FFFD}\u{FFFD}A"))
+    }
+
     @Test func refusesBadFilesWithTheirOffsets() throws {
         let good = try fixture("bsds-compressed.mat")
         #expect(throws: SegKitError.self) { try MATFile(bytes: Array(good.prefix(100))) }
