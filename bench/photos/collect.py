@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Helper of bench/photos/run.sh.
+"""Helper of bench/photos/run.sh. The photographs are those scikit-image ships whose docstrings
+declare them free of restrictions: astronaut (NASA, public domain), coffee and chelsea (CC0),
+rocket (SpaceX, public domain).
 
     collect.py OUT_DIR                      copy scikit-image's bundled photographs to OUT_DIR as PNG
     collect.py --contact DATA M1 M2 …       contact sheet DATA/contact.png: input, then each model's overlay
@@ -11,12 +13,17 @@ import numpy as np
 from PIL import Image
 from skimage import data as skdata
 
-PHOTOS = ["astronaut", "coffee", "chelsea", "rocket", "motorcycle_left"]
+PHOTOS = {
+    "astronaut": skdata.astronaut,
+    "coffee": skdata.coffee,
+    "chelsea": skdata.chelsea,
+    "rocket": skdata.rocket,
+}
 
 
 def collect(out):
-    for name in PHOTOS:
-        Image.fromarray(np.asarray(getattr(skdata, name)())).convert("RGB").save(os.path.join(out, name + ".png"))
+    for name, load in PHOTOS.items():
+        Image.fromarray(np.asarray(load())).convert("RGB").save(os.path.join(out, name + ".png"))
 
 
 def contact(folder, models):
