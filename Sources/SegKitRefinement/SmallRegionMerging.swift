@@ -26,14 +26,15 @@ public enum SmallRegionMerging {
         var size = [Int32](repeating: 0, count: r)
         var sums = [Double](repeating: 0, count: r * d)  // r × d, row-major
         compact.labels.withUnsafeBufferPointer { L in
-            size.withUnsafeMutableBufferPointer { Z in
-                for i in 0..<n where L[i] >= 0 { Z[Int(L[i])] += 1 }
-            }
             features.data.withUnsafeBufferPointer { F in
-                sums.withUnsafeMutableBufferPointer { S in
-                    for c in 0..<d {
-                        let plane = F.baseAddress! + c * n
-                        for i in 0..<n where L[i] >= 0 { S[Int(L[i]) * d + c] += Double(plane[i]) }
+                size.withUnsafeMutableBufferPointer { Z in
+                    sums.withUnsafeMutableBufferPointer { S in
+                        // One pass; each region's sums still add its pixels in row-major order.
+                        for i in 0..<n where L[i] >= 0 {
+                            let l = Int(L[i])
+                            Z[l] += 1
+                            for c in 0..<d { S[l * d + c] += Double(F[c * n + i]) }
+                        }
                     }
                 }
             }
@@ -160,48 +161,67 @@ struct SmallRegionAdjacency {
 
     init(labels map: LabelMap, isSmall: [Bool]) {
         let r = isSmall.count, w = map.width, h = map.height
-        // One scan collects (small region, neighbour) pairs, right and down, skipping a pair equal
-        // to the previous one on the row (the same run of boundary); a counting sort groups them.
-        var pairs: [SIMD2<Int32>] = []
-        pairs.reserveCapacity(map.pixelCount / 4)
-        map.labels.withUnsafeBufferPointer { L in
-            isSmall.withUnsafeBufferPointer { small in
-                for y in 0..<h {
-                    let row = y * w
-                    var lastA: Int32 = -2, lastB: Int32 = -2, lastDownA: Int32 = -2, lastDownB: Int32 = -2
-                    for x in 0..<w {
-                        let a = L[row + x]
-                        guard a >= 0 else { continue }
-                        if x + 1 < w {
-                            let b = L[row + x + 1]
-                            if b >= 0 && b != a && !(a == lastA && b == lastB) {
-                                lastA = a; lastB = b
-                                if small[Int(a)] { pairs.append(SIMD2(a, b)) }
-                                if small[Int(b)] { pairs.append(SIMD2(b, a)) }
-                            }
+        // A scan collects (small region, neighbour) pairs, right and down, skipping a pair equal
+        // to the previous one on the row (the same run of boundary); bands of rows scan in
+        // parallel and their lists are read in band order, so the pairs come in row order
+        // whatever the banding. A counting sort groups them by region.
+        let bandRows = 32, bands = Parallel.chunkCount(count: h, chunkSize: bandRows)
+        var bandPairs = [[SIMD2<Int32>]](repeating: [], count: bands)
+        map.labels.withUnsafeBufferPointer { labels in
+            isSmall.withUnsafeBufferPointer { smallFlags in
+                bandPairs.withUnsafeMutableBufferPointer { out in
+                    let L = SendableConstPointer(labels.baseAddress!), small = SendableConstPointer(smallFlags.baseAddress!)
+                    let O = SendablePointer(out.baseAddress!)
+                    Parallel.forEachChunk(count: h, chunkSize: bandRows) { band, rows in
+                        var pairs: [SIMD2<Int32>] = []
+                        for y in rows {
+                            Self.scan(row: y, width: w, height: h, labels: L.base, small: small.base, into: &pairs)
                         }
-                        if y + 1 < h {
-                            let b = L[row + w + x]
-                            if b >= 0 && b != a && !(a == lastDownA && b == lastDownB) {
-                                lastDownA = a; lastDownB = b
-                                if small[Int(a)] { pairs.append(SIMD2(a, b)) }
-                                if small[Int(b)] { pairs.append(SIMD2(b, a)) }
-                            }
-                        }
+                        O.base[band] = pairs
                     }
                 }
             }
         }
         var start = [Int32](repeating: 0, count: r + 1)
-        for p in pairs { start[Int(p.x) + 1] += 1 }
+        for pairs in bandPairs { for p in pairs { start[Int(p.x) + 1] += 1 } }
         for k in 0..<r { start[k + 1] += start[k] }
         var fill = start
-        var entries = [Int32](repeating: 0, count: pairs.count)
-        for p in pairs {
-            entries[Int(fill[Int(p.x)])] = p.y
-            fill[Int(p.x)] += 1
+        var entries = [Int32](repeating: 0, count: Int(start[r]))
+        for pairs in bandPairs {
+            for p in pairs {
+                entries[Int(fill[Int(p.x)])] = p.y
+                fill[Int(p.x)] += 1
+            }
         }
         self.start = start
         self.entries = entries
+    }
+
+    /// The pairs of row y: with its right neighbours and with the row below.
+    @inline(__always)
+    static func scan(row y: Int, width w: Int, height h: Int, labels L: UnsafePointer<Int32>, small: UnsafePointer<Bool>,
+                     into pairs: inout [SIMD2<Int32>]) {
+        let row = y * w
+        var lastA: Int32 = -2, lastB: Int32 = -2, lastDownA: Int32 = -2, lastDownB: Int32 = -2
+        for x in 0..<w {
+            let a = L[row + x]
+            guard a >= 0 else { continue }
+            if x + 1 < w {
+                let b = L[row + x + 1]
+                if b >= 0 && b != a && !(a == lastA && b == lastB) {
+                    lastA = a; lastB = b
+                    if small[Int(a)] { pairs.append(SIMD2(a, b)) }
+                    if small[Int(b)] { pairs.append(SIMD2(b, a)) }
+                }
+            }
+            if y + 1 < h {
+                let b = L[row + w + x]
+                if b >= 0 && b != a && !(a == lastDownA && b == lastDownB) {
+                    lastDownA = a; lastDownB = b
+                    if small[Int(a)] { pairs.append(SIMD2(a, b)) }
+                    if small[Int(b)] { pairs.append(SIMD2(b, a)) }
+                }
+            }
+        }
     }
 }
