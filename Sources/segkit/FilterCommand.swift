@@ -46,7 +46,7 @@ struct GuidedFilterCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output (.npy, .png or .jpg), for one input.")
     var output: String?
 
-    @Option(help: "Output folder, for several inputs.")
+    @Option(help: "Output folder for several inputs (created if missing).")
     var outputDir: String?
 
     @Option(help: "With --output-dir: npy or png (default: npy for .npy inputs, png for images).")
@@ -80,7 +80,7 @@ struct GuidedFilterCommand: ParsableCommand {
             }
             return
         }
-        try reportingErrors { () throws(SegKitError) in try requireFolder(outputDir) }
+        try reportingErrors { () throws(SegKitError) in try prepareOutputFolder(outputDir) }
         try runBatch(input, label: "guided filter", quiet: quiet, summary: "inputs filtered", destination: outputDir) { (i, path) throws(SegKitError) in
             let ext = format ?? (FileAccess.fileExtension(path) == "npy" ? "npy" : "png")
             _ = try filter(path, guide: guide.count == 1 ? guide[0] : guide[i], to: outputDir + "/" + baseName(path) + "-guided." + ext)

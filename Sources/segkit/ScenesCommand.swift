@@ -12,7 +12,7 @@ struct ScenesCommand: ParsableCommand {
             Example: segkit scenes -o data/test --count 200 --seed 7 --size 256
             """)
 
-    @Option(name: .shortAndLong, help: "Output folder (must exist).")
+    @Option(name: .shortAndLong, help: "Output folder (created if missing).")
     var outputDir: String
 
     @Option(help: "Number of scenes.")
@@ -46,7 +46,7 @@ struct ScenesCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors { () throws(SegKitError) in
-            try requireFolder(outputDir)
+            try prepareOutputFolder(outputDir)
             var configuration = ProceduralSceneConfiguration()
             configuration.width = size ?? width
             configuration.height = size ?? height

@@ -84,7 +84,7 @@ struct SegmentCommand: ParsableCommand {
             segmenter = EntitySegmenter(model: try loadModel(), configuration: configuration())
             files = try expand(inputs)
             guard !files.isEmpty else { throw SegKitError(.invalidArgument, "no .png or .jpg images found in the inputs") }
-            try createFolder(output)
+            try prepareOutputFolder(output)
         }
         try runBatch(files, label: "segment", quiet: quiet, summary: "images segmented", destination: output) { (_, file) throws(SegKitError) in
             try process(file, segmenter)
@@ -124,12 +124,6 @@ struct SegmentCommand: ParsableCommand {
         return files
     }
 
-    func createFolder(_ path: String) throws(SegKitError) {
-        do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
-            throw SegKitError(.fileSystem, "cannot create the output folder", path: path)
-        }
-    }
-
     /// One record of masks.json (the fields of SAM's automatic mask generator where they apply).
     struct Record: Encodable {
         var id: Int32
@@ -145,7 +139,7 @@ struct SegmentCommand: ParsableCommand {
         try refuseOverwritingInputs(outputs: [folder + "/labels.png", folder + "/overlay.png"], inputs: [file])
         let image = try ImageFile.read(file, options: decoding.decodeOptions).floatImage()
         let result = try SegKitError.attributed(to: file) { () throws(SegKitError) in try segmenter.segment(image) }
-        try createFolder(folder)
+        try prepareOutputFolder(folder)
         try LabelPNG.write(result.labels, to: folder + "/labels.png")
         try ImageFile.write(try Overlay.render(image: image, labels: result.labels, alpha: 0.45, boundaries: true), to: folder + "/overlay.png")
         let records = result.segments.map { s in

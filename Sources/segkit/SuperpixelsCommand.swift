@@ -35,7 +35,7 @@ struct SuperpixelsCommand: ParsableCommand {
     @Option(help: "Output overlay image (one input image).")
     var overlay: String?
 
-    @Option(help: "Output folder (several input images).")
+    @Option(help: "Output folder for several input images (created if missing).")
     var outputDir: String?
 
     @Flag(help: "With --output-dir: also write NAME-overlay.png.")
@@ -66,7 +66,7 @@ struct SuperpixelsCommand: ParsableCommand {
         configuration.iterations = iterations
         if let soft { configuration.assignment = .soft(temperature: soft) }
         if let outputDir {
-            try reportingErrors { () throws(SegKitError) in try requireFolder(outputDir) }
+            try reportingErrors { () throws(SegKitError) in try prepareOutputFolder(outputDir) }
             try runBatch(images, label: "superpixels", quiet: quiet, summary: "images segmented", destination: outputDir) { (_, image) throws(SegKitError) in
                 let stem = outputDir + "/" + baseName(image)
                 try process(image, labelsPath: stem + "-labels.png", overlayPath: overlays ? stem + "-overlay.png" : nil,

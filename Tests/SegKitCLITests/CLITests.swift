@@ -138,6 +138,6 @@ import SegKitIO
         let files = try FileManager.default.contentsOfDirectory(atPath: a).sorted()
         #expect(files == ["scene-0000-labels.png", "scene-0000.png", "scene-0001-labels.png", "scene-0001.png"])
         for f in files { #expect(FileManager.default.contentsEqual(atPath: a + "/" + f, andPath: b + "/" + f)) }
-        #expect(try CLIRunner.run(["scenes", "-o", a + "/missing"]).status == 1)
+        #expect(try CLIRunner.run(["scenes", "-o", a + "/scene-0000.png"]).status == 1)  // a file, not a folder
     }
 }

@@ -27,6 +27,20 @@ import SegKitIO
         #expect(files == ["bad.png", "scene-labels.png", "scene-overlay.png"])
     }
 
+    /// Batch outputs go to a folder that is created when missing (as `segment -o` does); a file in
+    /// its place is an error naming it.
+    @Test func outputFolderIsCreatedOrRefused() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        let nested = folder + "/new/nested"
+        let r = try CLIRunner.run(["superpixels", CLIRunner.examples + "/scene.png", "-n", "50", "--output-dir", nested, "--quiet"])
+        #expect(r.status == 0 && FileManager.default.fileExists(atPath: nested + "/scene-labels.png"), "\(r.stderr)")
+        let scenes = try CLIRunner.run(["scenes", "-o", folder + "/scenes", "--count", "1", "--size", "32", "--quiet"])
+        #expect(scenes.status == 0 && FileManager.default.fileExists(atPath: folder + "/scenes/scene-0000.png"), "\(scenes.stderr)")
+        let file = nested + "/scene-labels.png"
+        let refused = try CLIRunner.run(["superpixels", CLIRunner.examples + "/scene.png", "-n", "50", "--output-dir", file, "--quiet"])
+        #expect(refused.status == 1 && refused.stderr.contains("is a file"), "\(refused.stderr)")
+    }
+
     @Test func usageErrors() throws {
         #expect(try CLIRunner.run(["superpixels", "a.png", "b.png", "-o", "x.png"]).status == 2)
         #expect(try CLIRunner.run(["superpixels", "a.png", "-n", "0", "-o", "x.png"]).status == 2)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import SegKit
+import Foundation
 
 #if canImport(Glibc)
 import Glibc
@@ -94,9 +95,17 @@ func runBatch(_ items: [String], label: String, quiet: Bool, summary what: Strin
     if failed > 0 { throw ExitCode.failure }
 }
 
-/// Fails unless `path` is an existing folder.
-func requireFolder(_ path: String) throws(SegKitError) {
-    guard FileAccess.kind(path) == .directory else { throw SegKitError(.fileSystem, "output folder does not exist", path: path) }
+/// Makes sure the output folder `path` exists, creating it (and its parents) when missing.
+/// - Throws: `SegKitError` naming `path` when it is a file or cannot be created.
+func prepareOutputFolder(_ path: String) throws(SegKitError) {
+    switch FileAccess.kind(path) {
+    case .directory: return
+    case .file: throw SegKitError(.fileSystem, "is a file, not an output folder", path: path)
+    case .missing:
+        do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
+            throw SegKitError(.fileSystem, "cannot create the output folder", path: path)
+        }
+    }
 }
 
 /// Progress on stderr for long work: shown only when stderr is a terminal and not `--quiet`.
