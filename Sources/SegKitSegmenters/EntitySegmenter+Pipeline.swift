@@ -117,22 +117,40 @@ extension EntitySegmenter {
         return tree.labels(regionCount: graph.regionCount - kept)
     }
 
-    /// One line per region: the sign-aligned mean of its unit features (aligned to the feature
-    /// nearest the region's running mean), renormalised.
+    /// One line per region: the mean of its unit features, each sign-aligned to the region's
+    /// first pixel (row-major), renormalised.
+    ///
+    /// Loops run plane by plane (the features are planar), so memory is read in order; every
+    /// pixel's dot product and every region's sums still add in the same order as a per-pixel loop.
+    /// - Complexity: O(pixels · d).
     func poolLines(_ features: Image<Float>, _ regions: LabelMap, _ count: Int) -> FeatureMatrix {
         let d = features.channels, n = features.pixelCount
-        var reference = [Float](repeating: 0, count: count * d), hasReference = [Bool](repeating: false, count: count)
+        var reference = [Float](repeating: 0, count: count * d), first = [Int](repeating: -1, count: count)
         var sums = [Float](repeating: 0, count: count * d)
-        for i in 0..<n {
-            let r = Int(regions.labels[i])
-            if !hasReference[r] {
-                hasReference[r] = true
-                for j in 0..<d { reference[r * d + j] = features.data[j * n + i] }
+        var dots = [Float](repeating: 0, count: n)
+        regions.labels.withUnsafeBufferPointer { L in
+            features.data.withUnsafeBufferPointer { F in
+                for i in 0..<n where first[Int(L[i])] < 0 { first[Int(L[i])] = i }
+                for r in 0..<count where first[r] >= 0 {
+                    for j in 0..<d { reference[r * d + j] = F[j * n + first[r]] }
+                }
+                reference.withUnsafeBufferPointer { R in
+                    dots.withUnsafeMutableBufferPointer { D in
+                        for j in 0..<d {
+                            let plane = F.baseAddress! + j * n
+                            for i in 0..<n { D[i] += plane[i] * R[Int(L[i]) * d + j] }
+                        }
+                    }
+                }
+                dots.withUnsafeBufferPointer { D in
+                    sums.withUnsafeMutableBufferPointer { S in
+                        for j in 0..<d {
+                            let plane = F.baseAddress! + j * n
+                            for i in 0..<n { S[Int(L[i]) * d + j] += (D[i] < 0 ? -1 : 1) * plane[i] }
+                        }
+                    }
+                }
             }
-            var dot: Float = 0
-            for j in 0..<d { dot += features.data[j * n + i] * reference[r * d + j] }
-            let sign: Float = dot < 0 ? -1 : 1
-            for j in 0..<d { sums[r * d + j] += sign * features.data[j * n + i] }
         }
         for r in 0..<count {
             var norm: Float = 0
@@ -223,23 +241,38 @@ extension EntitySegmenter {
         let k = labels.segmentCount, n = labels.pixelCount, w = labels.width
         var areas = [Int](repeating: 0, count: k)
         var minX = [Int](repeating: Int.max, count: k), minY = minX, maxX = [Int](repeating: -1, count: k), maxY = maxX
-        for i in 0..<n {
-            let l = Int(labels.labels[i]), x = i % w, y = i / w
-            areas[l] += 1
-            minX[l] = min(minX[l], x); maxX[l] = max(maxX[l], x)
-            minY[l] = min(minY[l], y); maxY[l] = max(maxY[l], y)
+        for y in 0..<labels.height {
+            for x in 0..<w {
+                let l = Int(labels.labels[y * w + x])
+                areas[l] += 1
+                minX[l] = min(minX[l], x); maxX[l] = max(maxX[l], x)
+                minY[l] = min(minY[l], y); maxY[l] = max(maxY[l], y)
+            }
         }
-        // Stability: best IoU with each level's segments, averaged over levels.
+        // Stability: best IoU with each level's segments, averaged over levels. Overlaps are
+        // counted in a dense k × m table when it is small, else in a dictionary.
         var stability = [Double](repeating: 0, count: k)
         for level in levels {
             let m = Int(level.maxLabel) + 1
-            var table: [Int: Int] = [:], sizes = [Int](repeating: 0, count: m)
-            for i in 0..<n {
-                sizes[Int(level.labels[i])] += 1
-                table[Int(labels.labels[i]) * m + Int(level.labels[i]), default: 0] += 1
+            var sizes = [Int](repeating: 0, count: m)
+            var overlaps: [(key: Int, count: Int)] = []
+            if k * m <= 1 << 22 {
+                var table = [Int](repeating: 0, count: k * m)
+                for i in 0..<n {
+                    sizes[Int(level.labels[i])] += 1
+                    table[Int(labels.labels[i]) * m + Int(level.labels[i])] += 1
+                }
+                for (key, count) in table.enumerated() where count > 0 { overlaps.append((key, count)) }
+            } else {
+                var table: [Int: Int] = [:]
+                for i in 0..<n {
+                    sizes[Int(level.labels[i])] += 1
+                    table[Int(labels.labels[i]) * m + Int(level.labels[i]), default: 0] += 1
+                }
+                overlaps = table.map { ($0.key, $0.value) }
             }
             var bestIoU = [Double](repeating: 0, count: k)
-            for (key, inter) in table {
+            for (key, inter) in overlaps {
                 let a = key / m, b = key % m
                 bestIoU[a] = max(bestIoU[a], Double(inter) / Double(areas[a] + sizes[b] - inter))
             }
