@@ -68,13 +68,13 @@ public struct MATFile: Sendable, Equatable {
         }
         names = []
         variables = [:]
+        let file = MATReader(bytes: bytes, littleEndian: little)
         var offset = 128
-        while offset < bytes.count {
-            // Trailing padding of fewer than 8 bytes is tolerated.
-            if bytes.count - offset < 8 { break }
-            let element = try MATReader(bytes: bytes, littleEndian: little).element(at: offset)
+        // Trailing padding of fewer than 8 bytes is tolerated.
+        while bytes.count - offset >= 8 {
+            let element = try file.element(at: offset)
             offset = element.next
-            var reader = MATReader(bytes: bytes, littleEndian: little)
+            var reader = file
             var range = element.data
             var type = element.type
             if type == MATReader.compressed {

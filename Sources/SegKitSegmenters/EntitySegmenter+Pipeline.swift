@@ -162,6 +162,30 @@ extension EntitySegmenter {
         return try! FeatureMatrix(count: count, dimension: d, values: sums)
     }
 
+    /// The pixel count of every pair of labels (a of `first`, b of `second`) that overlap, in no
+    /// particular order, and each map's label sizes (indexed 0…maxLabel). Both maps have one size
+    /// and labels ≥ 0. A dense table counts when it has at most 2²² cells, else a dictionary.
+    /// - Complexity: O(pixels + labels(first) · labels(second)) dense, O(pixels) otherwise.
+    static func overlapCounts(_ first: LabelMap, _ second: LabelMap) -> (pairs: [(a: Int, b: Int, count: Int)], sizesFirst: [Int], sizesSecond: [Int]) {
+        let n = first.pixelCount, ma = Int(first.maxLabel) + 1, mb = Int(second.maxLabel) + 1
+        var sizesFirst = [Int](repeating: 0, count: ma), sizesSecond = [Int](repeating: 0, count: mb)
+        for i in 0..<n {
+            sizesFirst[Int(first.labels[i])] += 1
+            sizesSecond[Int(second.labels[i])] += 1
+        }
+        var pairs: [(a: Int, b: Int, count: Int)] = []
+        if ma * mb <= 1 << 22 {
+            var table = [Int](repeating: 0, count: ma * mb)
+            for i in 0..<n { table[Int(first.labels[i]) * mb + Int(second.labels[i])] += 1 }
+            for (key, count) in table.enumerated() where count > 0 { pairs.append((key / mb, key % mb, count)) }
+        } else {
+            var table: [Int: Int] = [:]
+            for i in 0..<n { table[Int(first.labels[i]) * mb + Int(second.labels[i]), default: 0] += 1 }
+            pairs = table.map { ($0.key / mb, $0.key % mb, $0.value) }
+        }
+        return (pairs, sizesFirst, sizesSecond)
+    }
+
     /// §4.1, coarse to fine. For each fine segment f and the coarse segment c it overlaps most:
     /// if IoU(f, c) ≥ `replaceIoU`, f is a sharper version of c and its pixels take c's label;
     /// else if |f ∩ c| / |f| ≥ `containment` and |f| ≤ `maximumSubdivision` · |c|, f is a part of c
@@ -169,18 +193,11 @@ extension EntitySegmenter {
     /// labels stay (the finer scale lost global coherence there).
     func mergeResolution(coarse: LabelMap, fine: LabelMap) -> LabelMap {
         let n = coarse.pixelCount
-        let nc = Int(coarse.maxLabel) + 1, nf = Int(fine.maxLabel) + 1
-        var overlap: [Int: Int] = [:], sizeC = [Int](repeating: 0, count: nc), sizeF = [Int](repeating: 0, count: nf)
-        for i in 0..<n {
-            let c = Int(coarse.labels[i]), f = Int(fine.labels[i])
-            sizeC[c] += 1
-            sizeF[f] += 1
-            overlap[f * nc + c, default: 0] += 1
-        }
+        let (overlaps, sizeF, sizeC) = Self.overlapCounts(fine, coarse)
+        let nc = sizeC.count, nf = sizeF.count
         var best = [(c: Int, count: Int)](repeating: (0, 0), count: nf)
-        for (key, count) in overlap {
-            let f = key / nc, c = key % nc
-            // Ties go to the smaller coarse label, so the result never depends on hashing order.
+        for (f, c, count) in overlaps {
+            // Ties go to the smaller coarse label, so the result never depends on the pairs' order.
             if count > best[f].count || (count == best[f].count && c < best[f].c) { best[f] = (c, count) }
         }
         var next = Int32(nc)
@@ -238,7 +255,7 @@ extension EntitySegmenter {
     func records(_ labels: LabelMap, levels: [LabelMap], image: Image<Float>, finest: (features: Image<Float>?, labels: LabelMap)?)
         throws(SegKitError) -> [Segment]
     {
-        let k = labels.segmentCount, n = labels.pixelCount, w = labels.width
+        let k = labels.segmentCount, w = labels.width
         var areas = [Int](repeating: 0, count: k)
         var minX = [Int](repeating: Int.max, count: k), minY = minX, maxX = [Int](repeating: -1, count: k), maxY = maxX
         for y in 0..<labels.height {
@@ -249,31 +266,12 @@ extension EntitySegmenter {
                 minY[l] = min(minY[l], y); maxY[l] = max(maxY[l], y)
             }
         }
-        // Stability: best IoU with each level's segments, averaged over levels. Overlaps are
-        // counted in a dense k × m table when it is small, else in a dictionary.
+        // Stability: best IoU with each level's segments, averaged over levels.
         var stability = [Double](repeating: 0, count: k)
         for level in levels {
-            let m = Int(level.maxLabel) + 1
-            var sizes = [Int](repeating: 0, count: m)
-            var overlaps: [(key: Int, count: Int)] = []
-            if k * m <= 1 << 22 {
-                var table = [Int](repeating: 0, count: k * m)
-                for i in 0..<n {
-                    sizes[Int(level.labels[i])] += 1
-                    table[Int(labels.labels[i]) * m + Int(level.labels[i])] += 1
-                }
-                for (key, count) in table.enumerated() where count > 0 { overlaps.append((key, count)) }
-            } else {
-                var table: [Int: Int] = [:]
-                for i in 0..<n {
-                    sizes[Int(level.labels[i])] += 1
-                    table[Int(labels.labels[i]) * m + Int(level.labels[i]), default: 0] += 1
-                }
-                overlaps = table.map { ($0.key, $0.value) }
-            }
+            let (overlaps, _, sizes) = Self.overlapCounts(labels, level)
             var bestIoU = [Double](repeating: 0, count: k)
-            for (key, inter) in overlaps {
-                let a = key / m, b = key % m
+            for (a, b, inter) in overlaps {
                 bestIoU[a] = max(bestIoU[a], Double(inter) / Double(areas[a] + sizes[b] - inter))
             }
             for a in 0..<k { stability[a] += bestIoU[a] / Double(levels.count) }

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import CSegKitKernels
 
 extension SuperpixelState {
@@ -54,6 +59,55 @@ extension SuperpixelState {
                 o[ch] += Double(x)
                 o[ch + 1] += Double(y)
                 o[ch + 2] += 1
+            }
+        }
+    }
+
+    /// ClustSeg's soft E-step (Eq. 3) for one block of rows: every pixel's weights over the centres
+    /// of its search window are the softmax of −D²/τ (D² as in
+    /// ``assignNearest(rows:width:height:channels:gridColumns:spatial:features:centers:centerX:centerY:columnWindows:rowWindows:labels:sums:)``),
+    /// and each of those centres' running sums gains the pixel's features and position times its
+    /// weight, and the weight itself. The pixel's label is its nearest centre.
+    static func assignSoft(rows: Range<Int>, width w: Int, height h: Int, channels ch: Int, gridColumns cols: Int,
+                           spatial: Float, temperature: Float, features F: UnsafePointer<Float>, centers CF: UnsafePointer<Float>,
+                           centerX CX: UnsafePointer<Float>, centerY CY: UnsafePointer<Float>,
+                           columnWindows: UnsafePointer<Int32>, rowWindows: UnsafePointer<Int32>,
+                           labels L: UnsafeMutablePointer<Int32>, sums: UnsafeMutablePointer<Double>) {
+        let plane = w * h, stride = ch + 3
+        var candidates = [Int](repeating: 0, count: 4), distances = [Float](repeating: 0, count: 4)
+        for y in rows {
+            for x in 0..<w {
+                let i = y * w + x
+                var count = 0, best = 0, bestDistance = Float.infinity
+                for cy in Int(rowWindows[2 * y])...Int(rowWindows[2 * y + 1]) {
+                    for cx in Int(columnWindows[2 * x])...Int(columnWindows[2 * x + 1]) {
+                        let c = cy * cols + cx
+                        var dist: Float = 0
+                        for q in 0..<ch {
+                            let t = F[q * plane + i] - CF[c * ch + q]
+                            dist += t * t
+                        }
+                        let ex = Float(x) - CX[c], ey = Float(y) - CY[c]
+                        dist += spatial * (ex * ex + ey * ey)
+                        candidates[count] = c
+                        distances[count] = dist
+                        count += 1
+                        if dist < bestDistance { bestDistance = dist; best = c }
+                    }
+                }
+                L[i] = Int32(best)
+                var total: Float = 0
+                for s in 0..<count {
+                    distances[s] = expf(-(distances[s] - bestDistance) / temperature)
+                    total += distances[s]
+                }
+                for s in 0..<count {
+                    let a = Double(distances[s] / total), o = sums + candidates[s] * stride
+                    for q in 0..<ch { o[q] += a * Double(F[q * plane + i]) }
+                    o[ch] += a * Double(x)
+                    o[ch + 1] += a * Double(y)
+                    o[ch + 2] += a
+                }
             }
         }
     }

@@ -13,11 +13,11 @@ import SegKitRefinement
 /// the centres of the 2 × 2 grid cells nearest to it — its own cell and, along each axis, the
 /// neighbour on the side of the cell's middle where the pixel lies: SLIC's 2S × 2S search window
 /// around each centre, laid on the seed grid — under D² = ‖f − f_c‖² + (m / S)² ‖p − p_c‖²
-/// (m = compactness, S = grid step), then moves centres to the means of their pixels. With soft assignment, the E-step is a softmax of −D²/τ
-/// over those candidates and centres are probability-weighted means (ClustSeg Eq. 3–4). Labels
-/// are those of the last E-step (each pixel's nearest candidate; the centres' final move does not
-/// relabel, as in SLIC). Finally
-/// every superpixel is made one 4-connected piece: pieces become regions of their own and regions
+/// (m = compactness, S = grid step), then moves centres to the means of their pixels. With soft
+/// assignment, the E-step is a softmax of −D²/τ over those candidates and centres are
+/// probability-weighted means (ClustSeg Eq. 3–4). Labels are those of the last E-step (each
+/// pixel's nearest candidate; the centres' final move does not relabel, as in SLIC). Finally every
+/// superpixel is made one 4-connected piece: pieces become regions of their own and regions
 /// smaller than a quarter of the average superpixel merge into their most similar neighbour.
 public enum Superpixels {
     public enum Assignment: Sendable, Equatable {
@@ -57,7 +57,7 @@ public enum Superpixels {
     /// Superpixels of an sRGB image (clustered in CIELAB).
     /// - Returns: labels contiguous from 0, each superpixel one 4-connected component.
     /// - Throws: `SegKitError` for invalid settings or an image that is not gray/RGB(A).
-    /// - Complexity: O(iterations × pixels × 9 × channels).
+    /// - Complexity: O(iterations × pixels × 4 × channels).
     public static func segment(image: Image<Float>, configuration: Configuration = .init()) throws(SegKitError) -> LabelMap {
         guard image.channels <= 4 else { throw .invalidArgument("superpixels of a picture need 1–4 channels; use segment(features:) for feature maps") }
         let lab = try ColorSpace.srgbToLab(image)
@@ -193,7 +193,7 @@ struct SuperpixelState {
 
     /// One E/M step; returns the mean centre movement in pixels.
     mutating func iterate(compactness: Float, assignment: Superpixels.Assignment) -> Float {
-        let k = centerCount, ch = channels, plane = width * height
+        let k = centerCount, ch = channels
         let spatial = (compactness / ((stepX * stepY).squareRoot())) * (compactness / ((stepX * stepY).squareRoot()))
         let blocks = Parallel.chunkCount(count: height, chunkSize: Self.blockRows)
         let stride = ch + 3  // feature sums, x sum, y sum, weight
@@ -224,42 +224,11 @@ struct SuperpixelState {
                                                                labels: L.base, sums: sums)
                                             return
                                         }
-                                        var candidates = [Int](repeating: 0, count: 4), distances = [Float](repeating: 0, count: 4)
-                                        for y in rowsRange {
-                                            for x in 0..<w {
-                                                let i = y * w + x
-                                                var count = 0, best = 0, bestDistance = Float.infinity
-                                                for cy in Int(rowWindows[2 * y])...Int(rowWindows[2 * y + 1]) {
-                                                    for cx in Int(columnWindows[2 * x])...Int(columnWindows[2 * x + 1]) {
-                                                        let c = cy * cols + cx
-                                                        var dist: Float = 0
-                                                        for q in 0..<ch {
-                                                            let t = F[q * plane + i] - CF[c * ch + q]
-                                                            dist += t * t
-                                                        }
-                                                        let ex = Float(x) - CX[c], ey = Float(y) - CY[c]
-                                                        dist += spatial * (ex * ex + ey * ey)
-                                                        candidates[count] = c
-                                                        distances[count] = dist
-                                                        count += 1
-                                                        if dist < bestDistance { bestDistance = dist; best = c }
-                                                    }
-                                                }
-                                                L[i] = Int32(best)
-                                                var total: Float = 0
-                                                for s in 0..<count {
-                                                    distances[s] = expf(-(distances[s] - bestDistance) / temperature)
-                                                    total += distances[s]
-                                                }
-                                                for s in 0..<count {
-                                                    let a = Double(distances[s] / total), o = sums + candidates[s] * stride
-                                                    for q in 0..<ch { o[q] += a * Double(F[q * plane + i]) }
-                                                    o[ch] += a * Double(x)
-                                                    o[ch + 1] += a * Double(y)
-                                                    o[ch + 2] += a
-                                                }
-                                            }
-                                        }
+                                        Self.assignSoft(rows: rowsRange, width: w, height: h, channels: ch, gridColumns: cols,
+                                                        spatial: spatial, temperature: temperature, features: F.base, centers: CF.base,
+                                                        centerX: CX.base, centerY: CY.base,
+                                                        columnWindows: columnWindows.base, rowWindows: rowWindows.base,
+                                                        labels: L.base, sums: sums)
                                     }
                                 }
                             }
