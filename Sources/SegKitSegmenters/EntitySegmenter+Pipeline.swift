@@ -69,13 +69,19 @@ extension EntitySegmenter {
                 return try MeanShift.fit(pooled, weights: areas, configuration: c).labels
             }
             var perRegion = clusters
+            let graph = try RegionAdjacencyGraph(labels: superpixels, features: lab)
             if let split = configuration.colourSplit {
                 // Pairs (embedding cluster, colour cluster) become the segments.
-                let colour = try colourClusters(superpixels, lab: lab, distance: split, timer)
+                let colour = try colourClusters(graph, distance: split, timer)
                 var ids: [Int64: Int32] = [:]
                 for r in 0..<regions {
                     let key = Int64(clusters[r]) << 32 | Int64(colour[r])
                     if let id = ids[key] { perRegion[r] = id } else { perRegion[r] = Int32(ids.count); ids[key] = perRegion[r] }
+                }
+            }
+            if let thresholds = configuration.boundaryMerge {
+                perRegion = try timer.measure("clustering") { () throws(SegKitError) in
+                    try mergeWeakBoundaries(perRegion, graph: graph, lines: pooled, thresholds: thresholds)
                 }
             }
             return (try LabelMap(width: image.width, height: image.height, labels: superpixels.labels.map { perRegion[Int($0)] }), features)
@@ -101,20 +107,43 @@ extension EntitySegmenter {
             }
             return (try LabelMap(width: image.width, height: image.height, labels: superpixels.labels.map { clusters[Int($0)] }), nil)
         case .mergedSuperpixels:
-            let clusters = try colourClusters(superpixels, lab: lab, distance: configuration.mergeDistance, timer)
+            let graph = try RegionAdjacencyGraph(labels: superpixels, features: lab)
+            let clusters = try colourClusters(graph, distance: configuration.mergeDistance, timer)
             return (try LabelMap(width: image.width, height: image.height, labels: superpixels.labels.map { clusters[Int($0)] }), nil)
         }
     }
 
     /// Superpixels merged by agglomerative clustering of their mean CIELAB colour until the closest
     /// adjacent pair differs by more than `distance` (ΔE): a cluster per superpixel.
-    func colourClusters(_ superpixels: LabelMap, lab: Image<Float>, distance: Float, _ timer: StageTimer) throws(SegKitError) -> [Int32] {
-        let graph = try RegionAdjacencyGraph(labels: superpixels, features: lab)
+    func colourClusters(_ graph: RegionAdjacencyGraph, distance: Float, _ timer: StageTimer) throws(SegKitError) -> [Int32] {
         let regionGraph = try AgglomerativeMerging.RegionGraph(featureSums: graph.featureSums, sizes: graph.sizes.map(Double.init),
                                                                edges: graph.edges.map { ($0.a, $0.b) })
         let tree = timer.measure("clustering") { AgglomerativeMerging.mergeTree(regionGraph) }
         let kept = tree.merges.prefix { $0.distance <= Double(distance) }.count
         return tree.labels(regionCount: graph.regionCount - kept)
+    }
+
+    /// Merges adjacent segments (connected groups of superpixels with one label) across weak
+    /// boundaries (``BoundaryMerging``): the boundary between two adjacent superpixels has strength
+    /// max((1 − |ℓa · ℓb|) / embedding, ΔE(a, b) / colour) for their pooled lines ℓ and mean CIELAB
+    /// colours, weighted by its length in pixel pairs; segments merge while the weakest mean
+    /// boundary is below 1. A segment per superpixel.
+    /// - Complexity: O(superpixel edges · (d + log edges)).
+    func mergeWeakBoundaries(_ labels: [Int32], graph: RegionAdjacencyGraph, lines: FeatureMatrix,
+                             thresholds: BoundaryMergeThresholds) throws(SegKitError) -> [Int32] {
+        let d = lines.dimension, colour = graph.featureMeans.values
+        let boundaries = graph.edges.map { e -> BoundaryMerging.Boundary in
+            var dot: Float = 0
+            for j in 0..<d { dot += lines.values[e.a * d + j] * lines.values[e.b * d + j] }
+            var squared: Float = 0
+            for c in 0..<3 {
+                let t = colour[e.a * 3 + c] - colour[e.b * 3 + c]
+                squared += t * t
+            }
+            let strength = max(max(0, 1 - Swift.abs(dot)) / thresholds.embedding, squared.squareRoot() / thresholds.colour)
+            return .init(a: e.a, b: e.b, strength: Double(strength), length: Double(e.boundaryLength))
+        }
+        return try BoundaryMerging.merge(groups: labels, boundaries: boundaries, threshold: 1)
     }
 
     /// One line per region: the mean of its unit features, each sign-aligned to the region's

@@ -20,8 +20,11 @@ struct SegmentCommand: ParsableCommand {
             network), merge (superpixels merged by colour), or a path to a .safetensors
             model trained with `segkit train entity`. With a network, segments are also cut
             where superpixels merged by colour (--colour-split ΔE, default 40, 0 = off) are
-            cut. Inputs may be files or folders (their .png/.jpg files). A bad file is
-            reported and skipped; the exit status is then 1.
+            cut, and adjacent segments then merge where neither embedding nor colour
+            changes across their boundary (--boundary-merge E,C, default 0.6,20, off = no
+            merging; a smaller E or C merges less). Inputs may be files or folders
+            (their .png/.jpg files). A bad file is reported and skipped; the exit status
+            is then 1.
             Example: segkit segment photo.jpg -o out/ --resolutions 256,512
             """)
 
@@ -45,6 +48,9 @@ struct SegmentCommand: ParsableCommand {
 
     @Option(help: "Network model: also split segments where superpixels merged by colour up to this CIELAB ΔE are split; 0 = off.")
     var colourSplit: Float = 40
+
+    @Option(help: ArgumentHelp("Network model: merge adjacent segments while their shared superpixel boundaries change by less than E in embedding (1 − |cos|) and C in colour (CIELAB ΔE); off = no merging.", valueName: "E,C|off"))
+    var boundaryMerge: String = "0.6,20"
 
     @Option(help: "Superpixels used to pool features per resolution.")
     var superpixels: Int = 400
@@ -70,6 +76,17 @@ struct SegmentCommand: ParsableCommand {
         }
         if let bandwidth, !(bandwidth > 0) { throw ValidationError("--bandwidth must be > 0") }
         guard colourSplit >= 0 else { throw ValidationError("--colour-split must be ≥ 0 (0 = off)") }
+        guard parsedBoundaryMerge() != nil else {
+            throw ValidationError("--boundary-merge must be two positive numbers E,C (e.g. 0.6,20) or off")
+        }
+    }
+
+    /// `--boundary-merge`: .some(nil) for off, nil when malformed.
+    func parsedBoundaryMerge() -> EntitySegmenter.BoundaryMergeThresholds?? {
+        if boundaryMerge == "off" { return .some(nil) }
+        let v = boundaryMerge.split(separator: ",").compactMap { Float($0.filter { $0 != " " }) }
+        guard v.count == 2, v.allSatisfy({ $0 > 0 && $0.isFinite }) else { return nil }
+        return .some(EntitySegmenter.BoundaryMergeThresholds(embedding: v[0], colour: v[1]))
     }
 
     func parsedResolutions() -> [Int]? {
@@ -97,6 +114,7 @@ struct SegmentCommand: ParsableCommand {
         c.minimumArea = minArea
         c.bandwidth = bandwidth
         c.colourSplit = colourSplit > 0 ? colourSplit : nil
+        c.boundaryMerge = parsedBoundaryMerge()!
         c.superpixels = superpixels
         c.tileSize = tileSize
         c.guidedRefinement = refine

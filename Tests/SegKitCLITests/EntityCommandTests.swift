@@ -67,6 +67,12 @@ import SegKitIO
         #expect(features.shape.count == 3 && features.shape[2] == 8)
         #expect(try ImageFile.header(out + "/scene/features.png").channels == 3)
         #expect(try ImageFile.header(out + "/scene/overlay.png").width == 320)
+        for setting in ["off", "0.3, 10"] {
+            let other = try CLIRunner.run(["segment", CLIRunner.examples + "/scene.png", "-o", folder + "/merge-" + setting, "--model", model,
+                                           "--resolutions", "96", "--boundary-merge", setting, "--quiet"])
+            #expect(other.status == 0, "\(other.stderr)")
+            try checkMasks(folder + "/merge-" + setting + "/scene", width: 320, height: 240)
+        }
 
         // A scenes folder (images beside NAME-labels.png): segment, entity metrics, Table-5 similarities.
         let scenes = folder + "/scenes"
@@ -116,6 +122,10 @@ import SegKitIO
         #expect(FileManager.default.fileExists(atPath: folder + "/b/scene/masks.json"))
         #expect(try CLIRunner.run(["segment", "x.png", "-o", folder, "--resolutions", "8"]).status == 2)
         #expect(try CLIRunner.run(["segment", "x.png", "-o", folder, "--colour-split", "-1"]).status == 2)
+        for bad in ["0.6", "0,20", "a,b", "0.6,20,3", "on"] {
+            let r = try CLIRunner.run(["segment", "x.png", "-o", folder, "--boundary-merge", bad])
+            #expect(r.status == 2 && r.stderr.contains("--boundary-merge"), "\(bad): \(r.stderr)")
+        }
         #expect(try CLIRunner.run(["train", "entity", "--out", folder + "/m.bin", "--steps", "1"]).status == 1)
         #expect(try CLIRunner.run(["train", "entity", "--out", folder + "/m.safetensors", "--steps", "0"]).status == 2)
     }

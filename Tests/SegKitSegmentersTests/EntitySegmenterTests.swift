@@ -1,5 +1,6 @@
 import Testing
 import SegKitCore
+import SegKitRefinement
 import _TestSupport
 @testable import SegKitSegmenters
 
@@ -81,6 +82,7 @@ import _TestSupport
         var c = EntitySegmenter.Configuration()
         c.superpixels = 60
         c.colourSplit = 40
+        c.boundaryMerge = nil
         let timer = StageTimer()
         let split = try EntitySegmenter(model: .network(network), configuration: c).segmentLevel(image, timer).labels
         c.colourSplit = nil
@@ -98,6 +100,41 @@ import _TestSupport
         #expect(refines(split, plain))
         #expect(refines(split, colour))
         for y in 0..<60 { #expect(!split.labels[(y * 80)..<(y * 80 + 40)].contains { split.labels[(y * 80 + 40)..<(y * 80 + 80)].contains($0) }) }
+    }
+
+    /// Merging across weak boundaries only joins: at one resolution every connected piece of the
+    /// unmerged labels lies inside one merged segment. With the embedding term capped below 1
+    /// (threshold 2), a smooth colour gradient joins into one segment whatever the untrained
+    /// network's clusters, and a strong colour edge (cut by the colour split) is never crossed.
+    @Test func boundaryMergeJoinsGradientsAndKeepsEdges() throws {
+        let network = Self.tinyNetwork(seed: 7)
+        var image = Image<Float>(width: 80, height: 60, channels: 3)
+        for y in 0..<60 {
+            for x in 0..<80 {
+                let t = Float(x) / 40
+                let rgb: [Float] = x < 40 ? [0.05 + 0.3 * t, 0.1 + 0.6 * t, 0.3 + 0.6 * t] : [0.9, 0.1, 0.1]
+                for c in 0..<3 { image[x: x, y: y, channel: c] = rgb[c] }
+            }
+        }
+        var c = EntitySegmenter.Configuration()
+        c.superpixels = 60
+        c.colourSplit = 20
+        c.boundaryMerge = nil
+        let timer = StageTimer()
+        let plain = try EntitySegmenter(model: .network(network), configuration: c).segmentLevel(image, timer).labels
+        c.boundaryMerge = .init(embedding: 2, colour: 20)
+        let merged = try EntitySegmenter(model: .network(network), configuration: c).segmentLevel(image, timer).labels
+        let pieces = ConnectedComponents.label(plain, connectivity: .four)
+        var owner: [Int32: Int32] = [:]
+        for (p, m) in zip(pieces.labels, merged.labels) {
+            #expect(owner[p] == nil || owner[p] == m, "piece \(p) of the unmerged labels is split")
+            owner[p] = m
+        }
+        let before = Set((0..<60).flatMap { y in (0..<40).map { pieces[$0, y] } })
+        #expect(before.count > 1, "the unmerged labels cut the gradient (else this test shows nothing)")
+        let left = Set((0..<60).flatMap { y in (0..<40).map { merged[$0, y] } })
+        let right = Set((0..<60).flatMap { y in (40..<80).map { merged[$0, y] } })
+        #expect(left.count == 1 && right.count == 1 && left != right, "left \(left), right \(right)")
     }
 
     /// The §4.1 rule on hand-made maps: coarse = left | right halves.
@@ -128,7 +165,8 @@ import _TestSupport
     @Test func badSettingsAndImagesAreErrors() throws {
         let image = Synthetic.smoothImage(width: 40, height: 30)
         for change in [{ (c: inout EntitySegmenter.Configuration) in c.resolutions = [] }, { $0.resolutions = [8] },
-                       { $0.superpixels = 2 }, { $0.minimumArea = 0 }, { $0.bandwidth = -1 }, { $0.replaceIoU = 2 }, { $0.colourSplit = 0 }] {
+                       { $0.superpixels = 2 }, { $0.minimumArea = 0 }, { $0.bandwidth = -1 }, { $0.replaceIoU = 2 }, { $0.colourSplit = 0 },
+                       { $0.boundaryMerge = .init(embedding: 0, colour: 20) }, { $0.boundaryMerge = .init(embedding: 0.5, colour: .nan) }] {
             var c = EntitySegmenter.Configuration()
             change(&c)
             #expect(throws: SegKitError.self) { try EntitySegmenter(model: .classic, configuration: c).segment(image) }
