@@ -40,7 +40,9 @@ public enum BoundaryMerging {
     /// - Throws: `SegKitError.invalidArgument` for a boundary outside the regions or joining a
     ///   region to itself, a negative or non-finite strength, a length that is not positive and
     ///   finite, or a threshold that is not a number.
-    /// - Complexity: O(R + B log B) for R regions and B boundaries (a heap of candidate pairs).
+    /// - Complexity: O(R + P log P) for R regions, where P, the candidate pairs ever queued, is
+    ///   the number of adjacent segment pairs at the start plus, per merge, the merged segment's
+    ///   neighbours (stale candidates are skipped when they surface).
     public static func merge(groups: [Int32], boundaries: [Boundary], threshold: Double) throws(SegKitError) -> [Int32] {
         let r = groups.count
         guard !threshold.isNaN else { throw .invalidArgument("boundary merging threshold is not a number") }

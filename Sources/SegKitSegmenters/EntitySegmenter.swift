@@ -3,7 +3,8 @@ import SegKitRefinement
 
 /// Class-agnostic "segment everything" (the bottom-up paper, §4): per-pixel features →
 /// superpixel pooling → mean-shift → colour split and merging across weak boundaries → every
-/// pixel labelled → connectivity and small-region clean-up → optional guided-filter refinement → optional multi-resolution refinement (§4.1).
+/// pixel labelled → connectivity and small-region clean-up → optional guided-filter refinement →
+/// optional multi-resolution refinement (§4.1).
 public struct EntitySegmenter: Sendable {
     /// Where per-pixel features come from.
     public enum Model: Sendable {
